@@ -1,0 +1,169 @@
+"""Custom actions: council values into slots, information answers with their enquiry record,
+handoff decisions, and what to do when the bot does not understand."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from iaa.profile import CouncilProfile, cached_profile
+
+from .classify import classify_enquiry
+
+ROOT = Path(__file__).resolve().parent.parent
+# Information intents and the enquiry topic each one records (codes from TAXONOMY.md).
+INFORMATION_TOPICS: Dict[str, str] = {
+    "info_how_care_works": "how_care_works",
+    "info_support_types": "how_care_works",
+    "info_assessment": "assessment",
+    "info_carers_assessment": "assessment",
+    "info_raise_concern": "raising_concern",
+    "info_charges": "charges_finance",
+    "info_direct_payments": "direct_payments",
+    "info_carer_support": "carer_support",
+    "info_advocacy": "advocacy",
+    "info_complaints": "complaints",
+}
+MISSES_BEFORE_OFFER = 2
+
+
+def profile() -> CouncilProfile:
+    return cached_profile(os.environ.get("IAA_PROFILE_PATH", str(ROOT / "data/council/example.yml")))
+
+
+def profile_slots() -> List[EventType]:
+    return [SlotSet(name, value) for name, value in profile().template_values().items()]
+
+
+def user_texts(tracker: Tracker) -> List[str]:
+    """What the citizen has typed this session (button payloads excluded)."""
+    return [e.get("text") or "" for e in tracker.events
+            if e.get("event") == "user" and not (e.get("text") or "").startswith("/")]
+
+
+def enquiry_payload(tracker: Tracker, topic: Optional[str], outcome: Optional[str]) -> Dict[str, Any]:
+    found = classify_enquiry(" ".join(user_texts(tracker)))
+    return {"enquiry": {"topic": topic, "outcome": outcome, **found}}
+
+
+class ActionSessionStart(Action):
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = [SessionStarted(), *profile_slots()]
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        if metadata.get("language") in ("en", "cy"):
+            events.append(SlotSet("language", metadata["language"]))
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionChooseLanguage(Action):
+    def name(self) -> Text:
+        return "action_choose_language"
+
+    async def run(self, dispatcher, tracker, domain):
+        language = tracker.get_slot("language") or "en"
+        dispatcher.utter_message(response=f"utter_language_{language}")
+        dispatcher.utter_message(json_message={"language": language})
+        return []
+
+
+class ActionGiveInformation(Action):
+    """Answers an information intent with its response and records the enquiry's topic."""
+
+    def name(self) -> Text:
+        return "action_give_information"
+
+    async def run(self, dispatcher, tracker, domain):
+        intent = tracker.get_intent_of_latest_message()
+        topic = INFORMATION_TOPICS.get(intent or "")
+        if topic is None:  # a rule pointed here for an intent this action does not know
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
+        dispatcher.utter_message(response=f"utter_{intent}")
+        dispatcher.utter_message(json_message=enquiry_payload(tracker, topic, "information_given"))
+        return [SlotSet("misses", 0.0), SlotSet("last_topic", topic), SlotSet("pending_question", None)]
+
+
+def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                   now: Optional[dt.datetime] = None) -> List[EventType]:
+    """Tell the citizen what happens next, and ask the front door to queue the conversation."""
+    council = profile()
+    if council.is_open(now):
+        dispatcher.utter_message(response="utter_handoff_in_hours")
+    else:
+        dispatcher.utter_message(response="utter_handoff_out_of_hours",
+                                 back_at=when_text(council.next_opening(now)))
+    found = classify_enquiry(" ".join(user_texts(tracker)))
+    summary = {
+        "reason": reason,
+        "topic": tracker.get_slot("last_topic") or "other",
+        "theme": found["theme"],
+        "enquirer": found["enquirer"],
+        "language": tracker.get_slot("language") or "en",
+    }
+    dispatcher.utter_message(json_message={
+        "handoff": {"reason": reason, "priority": "urgent" if reason == "safeguarding" else "normal",
+                    "summary": summary},
+        "enquiry": {"topic": tracker.get_slot("last_topic"), **found},
+    })
+    return [SlotSet("misses", 0.0), SlotSet("pending_question", None)]
+
+
+def when_text(moment: dt.datetime) -> str:
+    """'9am on Monday 24 November'."""
+    hour = moment.strftime("%I").lstrip("0")
+    minutes = "" if moment.minute == 0 else moment.strftime(".%M")
+    return f"{hour}{minutes}{moment.strftime('%p').lower()} on {moment.strftime('%A')} {moment.day} {moment.strftime('%B')}"
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher, tracker, domain):
+        return handoff_events(dispatcher, tracker, "requested")
+
+
+class ActionMissed(Action):
+    """The bot did not understand (low confidence or out of scope). The second miss in a row
+    offers a person rather than asking the citizen to try again forever."""
+
+    def name(self) -> Text:
+        return "action_missed"
+
+    async def run(self, dispatcher, tracker, domain):
+        misses = int(tracker.get_slot("misses") or 0) + 1
+        if misses >= MISSES_BEFORE_OFFER:
+            dispatcher.utter_message(response="utter_offer_person")
+            dispatcher.utter_message(json_message=enquiry_payload(tracker, None, "unresolved"))
+            return [SlotSet("misses", float(misses)), SlotSet("pending_question", "offer_person")]
+        intent = tracker.get_intent_of_latest_message()
+        dispatcher.utter_message(response="utter_out_of_scope" if intent == "out_of_scope" else "utter_please_rephrase")
+        return [SlotSet("misses", float(misses))]
+
+
+class ActionAnswerYesNo(Action):
+    """Yes or no means something only after a yes/no question."""
+
+    def name(self) -> Text:
+        return "action_answer_yes_no"
+
+    async def run(self, dispatcher, tracker, domain):
+        pending = tracker.get_slot("pending_question")
+        yes = tracker.get_intent_of_latest_message() == "affirm"
+        if pending == "offer_person" and yes:
+            return handoff_events(dispatcher, tracker, "fallback")
+        if pending == "offer_person":
+            dispatcher.utter_message(response="utter_no_handoff")
+        else:
+            dispatcher.utter_message(response="utter_how_can_i_help")
+        return [SlotSet("pending_question", None), SlotSet("misses", 0.0)]

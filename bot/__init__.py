@@ -1,0 +1,1 @@
+"""The Rasa project. Nothing outside bot/ and actions/ imports rasa."""

@@ -1,0 +1,1 @@
+"""Channels (web chat, SMS) and conversation routing. Talks to Rasa over HTTP only."""

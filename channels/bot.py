@@ -1,0 +1,93 @@
+"""The front door's view of the dialogue engine: an HTTP client for the Rasa server."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+
+class BotUnavailable(Exception):
+    """Rasa or its action server could not answer; the caller tells the citizen how else to get help."""
+
+
+@dataclass
+class BotReply:
+    messages: List[Dict[str, Any]] = field(default_factory=list)  # text, buttons, services
+    handoff: Optional[Dict[str, Any]] = None  # reason, priority, summary
+    enquiry: Dict[str, Any] = field(default_factory=dict)  # topic, theme, outcome, enquirer
+    language: Optional[str] = None
+
+
+def parse_rasa_messages(raw: List[Dict[str, Any]]) -> BotReply:
+    """Turn Rasa's channel-agnostic output into what the front door stores and renders."""
+    reply = BotReply()
+    for item in raw:
+        custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+        if "handoff" in custom:
+            reply.handoff = custom["handoff"]
+        if "enquiry" in custom:
+            reply.enquiry.update({k: v for k, v in custom["enquiry"].items() if v})
+        if custom.get("language") in ("en", "cy"):
+            reply.language = custom["language"]
+        message: Dict[str, Any] = {"sender": "bot", "text": item.get("text") or custom.get("text") or ""}
+        if item.get("buttons"):
+            message["buttons"] = [
+                {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in item["buttons"]
+            ]
+        if custom.get("services"):
+            message["services"] = custom["services"]
+        if message["text"] or message.get("buttons") or message.get("services"):
+            reply.messages.append(message)
+    return reply
+
+
+class BotClient:
+    def __init__(self, base_url: str, token: str, timeout: float = 20.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self._http = httpx.Client(timeout=timeout)
+
+    @property
+    def _auth(self) -> Dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def send(self, conversation_id: str, text: str, metadata: Dict[str, Any]) -> BotReply:
+        try:
+            r = self._http.post(
+                f"{self.base_url}/webhooks/frontdoor/webhook",
+                json={"sender": conversation_id, "message": text, "metadata": metadata},
+                headers=self._auth,
+            )
+        except httpx.HTTPError as e:
+            raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e
+        if r.status_code != 200:
+            raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
+        reply = parse_rasa_messages(r.json())
+        # Every turn of ours answers something; silence means an action failed (action server down).
+        if not reply.messages and not reply.handoff:
+            raise BotUnavailable("Rasa returned no messages")
+        return reply
+
+    def resume(self, conversation_id: str) -> None:
+        """Tell Rasa a person has handed the conversation back (ConversationResumed)."""
+        try:
+            r = self._http.post(
+                f"{self.base_url}/conversations/{conversation_id}/tracker/events",
+                params={"token": self.token},
+                json=[{"event": "resume"}],
+            )
+        except httpx.HTTPError as e:
+            raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e
+        if r.status_code != 200:
+            raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
+
+    def ready(self) -> Dict[str, Any]:
+        """Rasa's own status (needs the token): is a model loaded?"""
+        r = self._http.get(f"{self.base_url}/status", params={"token": self.token}, timeout=3)
+        r.raise_for_status()
+        return r.json()
+
+    def close(self) -> None:
+        self._http.close()

@@ -1,0 +1,171 @@
+"""Conversation routing: every citizen message, whatever the channel, goes through here.
+
+The front door is the only writer of conversations, messages and enquiry records. While a
+conversation waits for staff or is with staff, messages go to the staff queue, not to Rasa."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+from sqlalchemy.orm import Session
+
+from iaa.db import session_scope
+from iaa.models import Conversation, Enquiry, Message, financial_year, utcnow
+from iaa.profile import CouncilProfile
+from iaa.texts import say
+
+from .bot import BotClient, BotReply, BotUnavailable
+from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+HANDOFF_REASONS = ("safeguarding", "advice", "assistance", "requested", "fallback")
+HANDOFF_OUTCOME = {
+    "safeguarding": "safeguarding_handoff",
+    "advice": "handoff_advice",
+    "assistance": "handoff_assistance",
+    "requested": "handoff_requested",
+    "fallback": "handoff_requested",
+}
+# When one conversation reaches several outcomes, the record keeps the weightiest.
+OUTCOME_WEIGHT = {o: i for i, o in enumerate([
+    "unresolved", "information_given", "signposted", "no_service_found", "handoff_requested",
+    "handoff_assistance", "handoff_advice", "safeguarding_handoff",
+])}
+
+
+class UnknownConversation(LookupError):
+    pass
+
+
+@dataclass
+class Turn:
+    conversation_id: str
+    status: str
+    language: str
+    messages: List[Dict[str, Any]] = field(default_factory=list)
+    handoff: Optional[Dict[str, str]] = None
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "status": self.status,
+            "language": self.language,
+            "messages": self.messages,
+            "handoff": self.handoff,
+        }
+
+
+class ConversationService:
+    def __init__(self, bot: BotClient, profile: Callable[[], CouncilProfile], hub: Hub) -> None:
+        self.bot = bot
+        self.profile = profile
+        self.hub = hub
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def handle_citizen_message(
+        self, conversation_id: Optional[str], text: str, lang: Optional[str], channel: str
+    ) -> Turn:
+        with session_scope() as db:
+            conv = self._open(db, conversation_id, lang, channel)
+            if lang and lang != conv.language:
+                conv.language = lang
+            db.add(Message(conversation_id=conv.id, sender="citizen", text=text))
+            status, language, cid = conv.status, conv.language, conv.id
+        # The citizen's words are committed before anything else can fail.
+
+        if status == "closed":
+            return self._system_turn(cid, "conversation_closed")
+        if status in ("waiting", "with_staff"):
+            self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "text": text})
+            return self._system_turn(cid, "waiting_message_received")
+
+        try:
+            reply = self.bot.send(cid, text, {"language": language, "channel": channel})
+        except BotUnavailable as e:
+            log.warning("bot unavailable for a conversation: %s", e)
+            return self._system_turn(cid, "bot_unavailable")
+        return self._apply_bot_reply(cid, reply)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _open(self, db: Session, conversation_id: Optional[str], lang: Optional[str],
+              channel: str) -> Conversation:
+        if conversation_id:
+            conv = db.get(Conversation, conversation_id)
+            if conv is None:
+                raise UnknownConversation(conversation_id)
+            return conv
+        language = lang or "en"
+        today = dt.date.today()
+        enquiry = Enquiry(day=today, financial_year=financial_year(today), channel=channel,
+                          language_requested=language, language_delivered=language)
+        conv = Conversation(channel=channel, language=language, status="bot", enquiry=enquiry)
+        db.add(conv)
+        db.flush()
+        return conv
+
+    def _system_turn(self, cid: str, key: str) -> Turn:
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            text = say(key, conv.language, self.profile())
+            db.add(Message(conversation_id=cid, sender="system", text=text))
+            return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text}],
+                        _handoff_view(conv))
+
+    def _apply_bot_reply(self, cid: str, reply: BotReply) -> Turn:
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            if reply.language:
+                conv.language = reply.language
+            for m in reply.messages:
+                extra = {k: v for k, v in m.items() if k in ("buttons", "services")}
+                db.add(Message(conversation_id=cid, sender="bot", text=m["text"], payload=extra or None))
+            enquiry = conv.enquiry
+            if enquiry is not None:
+                _update_enquiry(enquiry, reply.enquiry, conv.language)
+            if reply.handoff and conv.status == "bot":
+                _start_handoff(conv, reply.handoff)
+                if enquiry is not None:
+                    _raise_outcome(enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
+                self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+            return Turn(cid, conv.status, conv.language, reply.messages, _handoff_view(conv))
+
+
+def _handoff_view(conv: Conversation) -> Optional[Dict[str, str]]:
+    if conv.status in ("waiting", "with_staff") and conv.handoff_reason:
+        return {"reason": conv.handoff_reason, "priority": conv.priority or "normal"}
+    return None
+
+
+def _start_handoff(conv: Conversation, handoff: Dict[str, Any]) -> None:
+    reason = handoff.get("reason")
+    if reason not in HANDOFF_REASONS:
+        log.error("bot asked for a handoff with unknown reason %r; treating as requested", reason)
+        reason = "requested"
+    conv.status = "waiting"
+    conv.handoff_reason = reason
+    conv.priority = "urgent" if reason == "safeguarding" or handoff.get("priority") == "urgent" else "normal"
+    conv.handoff_summary = handoff.get("summary") or {}
+    conv.waiting_since = utcnow()
+
+
+def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> None:
+    enquiry.language_delivered = language
+    for dim in ("theme", "topic", "enquirer"):
+        value = found.get(dim)
+        if value and value not in ("not_stated", "other"):
+            setattr(enquiry, dim, value)
+    if found.get("outcome"):
+        _raise_outcome(enquiry, found["outcome"])
+
+
+def _raise_outcome(enquiry: Enquiry, outcome: str) -> None:
+    if outcome not in OUTCOME_WEIGHT:
+        log.error("unknown enquiry outcome %r ignored", outcome)
+        return
+    if OUTCOME_WEIGHT[outcome] > OUTCOME_WEIGHT.get(enquiry.outcome, 0):
+        enquiry.outcome = outcome

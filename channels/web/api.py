@@ -1,0 +1,173 @@
+"""Web chat: the JSON API (POST /api/chat) and the widget's websocket (/api/chat/ws)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any, Dict, List, Optional
+
+from anyio import to_thread
+from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, Field, StrictStr, validator
+
+from channels.conversations import ConversationService, Turn, UnknownConversation
+from iaa.db import session_scope
+from iaa.models import Conversation
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/chat", tags=["chat"])
+
+MAX_TEXT = 2000  # characters; longer messages are refused with a clear 422
+CONVERSATION_ID = r"^[0-9a-f]{32}$"
+
+
+class ChatIn(BaseModel):
+    conversation_id: Optional[str] = Field(None, regex=CONVERSATION_ID,
+                                           description="Omit to start a new conversation.")
+    text: StrictStr = Field(..., description=f"What the citizen typed, 1 to {MAX_TEXT} characters.")
+    lang: Optional[str] = Field(None, regex="^(en|cy)$", description="en or cy; omit to keep the current language.")
+
+    class Config:
+        extra = "forbid"
+
+    @validator("text")
+    def _text(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("text must not be empty")
+        if len(v) > MAX_TEXT:
+            raise ValueError(f"text is {len(v)} characters; the most is {MAX_TEXT}")
+        if "\x00" in v:
+            raise ValueError("text must not contain NUL characters")
+        return v
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class ChatMessage(BaseModel):
+    sender: str = Field(..., description="bot, staff or system")
+    text: str
+    buttons: Optional[List[Button]] = None
+    services: Optional[List[Dict[str, Any]]] = None
+
+
+class Handoff(BaseModel):
+    reason: str = Field(..., description="safeguarding, advice, assistance, requested or fallback")
+    priority: str = Field(..., description="urgent or normal")
+
+
+class ChatOut(BaseModel):
+    conversation_id: str
+    status: str = Field(..., description="bot, waiting, with_staff or closed")
+    language: str
+    messages: List[ChatMessage]
+    handoff: Optional[Handoff]
+
+
+def _service(request_or_ws) -> ConversationService:
+    return request_or_ws.app.state.conversations
+
+
+async def _handle(service: ConversationService, conversation_id: Optional[str], text: str,
+                  lang: Optional[str]) -> Turn:
+    return await to_thread.run_sync(service.handle_citizen_message, conversation_id, text, lang, "web")
+
+
+@router.post("", response_model=ChatOut, response_model_exclude_unset=True,
+             responses={404: {"description": "Unknown conversation"}, 422: {"description": "Bad input"}})
+async def chat(body: ChatIn, request: Request) -> Dict[str, Any]:
+    """Send a citizen's message; get the replies. Start a conversation by omitting conversation_id."""
+    try:
+        turn = await _handle(_service(request), body.conversation_id, body.text, body.lang)
+    except UnknownConversation:
+        raise HTTPException(404, "No conversation with that id. Omit conversation_id to start a new one.")
+    return turn.as_dict()
+
+
+@router.websocket("/ws")
+async def chat_socket(ws: WebSocket) -> None:
+    """Frames in: {"type":"hello","conversation_id"?,"lang"?} then {"type":"message","text","lang"?}.
+    Frames out: {"type":"hello","conversation_id"}, {"type":"update", ...ChatOut fields},
+    {"type":"error","detail"}."""
+    await ws.accept()
+    service = _service(ws)
+    conversation_id: Optional[str] = None
+    sub = None
+    try:
+        while True:
+            raw = await ws.receive_text()
+            try:
+                frame = json.loads(raw)
+                if not isinstance(frame, dict):
+                    raise ValueError
+            except ValueError:
+                await ws.send_json({"type": "error", "detail": "frames must be JSON objects"})
+                continue
+            kind = frame.get("type")
+            if kind == "hello":
+                wanted = frame.get("conversation_id")
+                if wanted is not None and not _valid_id(wanted):
+                    await ws.send_json({"type": "error", "detail": "unknown conversation; starting a new one"})
+                    wanted = None
+                conversation_id = wanted
+                await ws.send_json({"type": "hello", "conversation_id": conversation_id})
+                sub = _resubscribe(service, ws, sub, conversation_id)
+            elif kind == "message":
+                try:
+                    body = ChatIn(conversation_id=conversation_id, text=frame.get("text"), lang=frame.get("lang"))
+                except Exception as e:  # pydantic.ValidationError
+                    await ws.send_json({"type": "error", "detail": _first_error(e)})
+                    continue
+                try:
+                    turn = await _handle(service, conversation_id, body.text, body.lang)
+                except UnknownConversation:
+                    await ws.send_json({"type": "error", "detail": "unknown conversation"})
+                    continue
+                if turn.conversation_id != conversation_id:
+                    conversation_id = turn.conversation_id
+                    sub = _resubscribe(service, ws, sub, conversation_id)
+                await ws.send_json({"type": "update", **turn.as_dict()})
+            else:
+                await ws.send_json({"type": "error", "detail": "unknown frame type"})
+    except WebSocketDisconnect:
+        pass
+    finally:
+        if sub:
+            sub[1].cancel()
+            service.hub.unsubscribe(sub[0], sub[2])
+
+
+def _valid_id(value: Any) -> bool:
+    if not isinstance(value, str) or not re.match(CONVERSATION_ID, value):
+        return False
+    with session_scope() as db:
+        return db.get(Conversation, value) is not None
+
+
+def _resubscribe(service: ConversationService, ws: WebSocket, old, conversation_id: Optional[str]):
+    """Forward pushes for this conversation (e.g. a staff member's reply) to the socket."""
+    if old:
+        old[1].cancel()
+        service.hub.unsubscribe(old[0], old[2])
+    if not conversation_id:
+        return None
+    topic = f"citizen:{conversation_id}"
+    sub = service.hub.subscribe(topic)
+
+    async def pump() -> None:
+        while True:
+            event = await sub[1].get()
+            await ws.send_json(event)
+
+    return (topic, asyncio.create_task(pump()), sub)
+
+
+def _first_error(e: Exception) -> str:
+    errors = getattr(e, "errors", lambda: [])()
+    if errors:
+        return f"{'.'.join(str(p) for p in errors[0]['loc'])}: {errors[0]['msg']}"
+    return str(e)

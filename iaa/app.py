@@ -1,0 +1,131 @@
+"""FastAPI assembly: the front door process."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import httpx
+from anyio import to_thread
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy import text
+
+from channels.bot import BotClient
+from channels.conversations import ConversationService
+from channels.hub import Hub
+from channels.web.api import router as chat_router
+
+from . import __version__
+from .db import get_engine
+from .profile import cached_profile
+from .settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent.parent / "channels" / "web" / "static"
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    settings = settings or get_settings()
+    profile_path = str(settings.profile_path)
+    cached_profile(profile_path)  # fail at start, not on a citizen's first message
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        app.state.hub = Hub()
+        app.state.bot = bot
+        app.state.conversations = ConversationService(bot, lambda: cached_profile(profile_path), app.state.hub)
+        yield
+        bot.close()
+
+    app = FastAPI(
+        title="IAA front door",
+        version=__version__,
+        description="Bilingual information, advice and assistance front door for Welsh social services.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": "body" if e.get("type") == "json_invalid"
+             else ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": _plain(e)}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            detail = "the body must be JSON encoded as UTF-8"
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> Dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz() -> JSONResponse:
+        """The database, the Rasa server (with a model loaded) and the action server are reachable."""
+        checks = {
+            "database": await to_thread.run_sync(_check_database),
+            "rasa": await to_thread.run_sync(_check_rasa, app.state.bot),
+            "action_server": await _check_url(f"{settings.action_url.rstrip('/')}/health"),
+        }
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
+                            status_code=200 if ok else 503)
+
+    app.include_router(chat_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def demo_page() -> FileResponse:
+        return FileResponse(STATIC / "demo.html")
+
+    return app
+
+
+def _plain(error: Dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind in ("json_invalid", "value_error.jsondecode"):
+        reason = (error.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON ({reason})" if reason else "the body is not valid JSON"
+    if kind == "value_error.extra":
+        return "unknown field"
+    if kind == "value_error.missing":
+        return "this field is required"
+    return error.get("msg", "invalid")
+
+
+def _check_database() -> str:
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as e:  # report, never raise, from a probe
+        return f"error: {type(e).__name__}"
+
+
+def _check_rasa(bot: BotClient) -> str:
+    try:
+        status = bot.ready()
+    except Exception as e:
+        return f"error: {type(e).__name__}"
+    return "ok" if status.get("model_file") else "error: no model loaded"
+
+
+async def _check_url(url: str) -> str:
+    try:
+        async with httpx.AsyncClient(timeout=3) as client:
+            r = await client.get(url)
+        return "ok" if r.status_code == 200 else f"error: HTTP {r.status_code}"
+    except httpx.HTTPError as e:
+        return f"error: {type(e).__name__}"

@@ -1,0 +1,146 @@
+"""One command line for the jobs people run by hand: `iaa --help`."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import List, Optional
+from urllib.parse import urlsplit
+
+from .settings import ROOT
+
+SAMPLE_DIRECTORY = ROOT / "directory" / "sample" / "services.json"
+
+
+def cmd_db_upgrade(_: argparse.Namespace) -> int:
+    from .migrate import upgrade
+    from .settings import get_settings
+
+    upgrade(get_settings().database_url)
+    print("[db] schema is up to date")
+    return 0
+
+
+def cmd_profile_check(args: argparse.Namespace) -> int:
+    from .profile import ProfileError, load_profile
+
+    try:
+        profile = load_profile(args.path)
+    except ProfileError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"{args.path}: valid profile for {profile.council.name}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import ensure_model
+
+    ensure_model(force=args.force)
+    return 0
+
+
+def cmd_directory_import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from directory.importer import import_services, read_services
+
+    from .db import session_scope
+
+    try:
+        records = read_services(Path(args.path))
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    with tqdm(total=len(records), unit="service", disable=len(records) < 500 or args.quiet) as bar, \
+            session_scope() as db:
+        summary = import_services(db, records, args.path, dry_run=args.dry_run, progress=bar.update)
+    for problem in summary.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    print(f"[directory] {'dry run: would have ' if args.dry_run else ''}{summary}")
+    return 1 if summary.problems else 0
+
+
+def load_sample_directory_if_empty() -> None:
+    from sqlalchemy import func, select
+
+    from directory.importer import import_services, read_services
+    from directory.models import Service
+
+    from .db import session_scope
+
+    with session_scope() as db:
+        if db.scalar(select(func.count()).select_from(Service)):
+            return
+        summary = import_services(db, read_services(SAMPLE_DIRECTORY), str(SAMPLE_DIRECTORY))
+    print(f"[directory] loaded the sample directory: {summary}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .profile import ProfileError, load_profile
+    from .settings import get_settings
+    from .supervisor import FrontDoorProcesses, Ports
+    from .training import ensure_model
+
+    settings = get_settings()
+    try:
+        profile = load_profile(settings.profile_path)
+    except ProfileError as e:
+        print(f"[serve] the council profile is not valid:\n{e}", file=sys.stderr)
+        return 1
+    print(f"[serve] council profile: {profile.council.name} ({settings.profile_path})")
+    cmd_db_upgrade(args)
+    load_sample_directory_if_empty()
+    model = ensure_model()
+    ports = Ports(frontdoor=settings.port, rasa=urlsplit(settings.rasa_url).port or 5005,
+                  actions=urlsplit(settings.action_url).port or 5055)
+    group = FrontDoorProcesses(settings, model, ports)
+
+    def _stop(signum, _frame):
+        print(f"\n[serve] {signal.Signals(signum).name}: stopping", flush=True)
+        group.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    group.start(announce=lambda m: print(m, flush=True))
+    print(f"[serve] ready: open http://localhost:{settings.port}/ (API docs at /docs). Ctrl-C stops.",
+          flush=True)
+    return group.wait()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="iaa", description="IAA front door")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("serve", help="migrate, train if needed, start everything").set_defaults(func=cmd_serve)
+
+    t = sub.add_parser("train", help="train the Rasa model if its inputs changed")
+    t.add_argument("--force", action="store_true", help="train even if the model is up to date")
+    t.set_defaults(func=cmd_train)
+
+    db = sub.add_parser("db", help="database jobs").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    prof = sub.add_parser("profile", help="council profile jobs").add_subparsers(dest="profile_command", required=True)
+    check = prof.add_parser("check", help="validate a council profile file")
+    check.add_argument("path")
+    check.set_defaults(func=cmd_profile_check)
+
+    d = sub.add_parser("directory", help="service directory jobs").add_subparsers(dest="directory_command", required=True)
+    imp = d.add_parser("import", help="import Open Referral UK 3.0 service JSON")
+    imp.add_argument("path")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(func=cmd_directory_import)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The front door's own tables: conversations, messages and anonymous enquiry records."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Conversation(Base):
+    __tablename__ = "conversation"
+
+    id = Column(String(32), primary_key=True, default=new_id)
+    channel = Column(String(8), nullable=False)  # web | sms
+    status = Column(String(12), nullable=False, default="bot")  # bot | waiting | with_staff | closed
+    language = Column(String(2), nullable=False, default="en")
+    priority = Column(String(8))  # urgent | normal, while waiting or with staff
+    handoff_reason = Column(String(16))
+    handoff_summary = Column(JSON)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    waiting_since = Column(DateTime)
+    enquiry_id = Column(Integer, ForeignKey("enquiry.id", ondelete="SET NULL"))
+
+    messages = relationship("Message", back_populates="conversation", order_by="Message.id",
+                            cascade="all, delete-orphan")
+    enquiry = relationship("Enquiry")
+
+    __table_args__ = (Index("ix_conversation_queue", "status", "priority", "waiting_since"),)
+
+
+class Message(Base):
+    __tablename__ = "message"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversation.id", ondelete="CASCADE"),
+                             nullable=False, index=True)
+    sender = Column(String(8), nullable=False)  # citizen | bot | staff | system
+    text = Column(Text, nullable=False, default="")
+    payload = Column(JSON)  # services, buttons: whatever the channel renders beyond text
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    conversation = relationship("Conversation", back_populates="messages")
+
+
+class Enquiry(Base):
+    """One row per enquiry, for planners: no text, no identifiers, no time finer than a day."""
+
+    __tablename__ = "enquiry"
+
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False, index=True)
+    financial_year = Column(String(7), nullable=False)  # e.g. 2026-27
+    channel = Column(String(8), nullable=False)
+    language_requested = Column(String(2), nullable=False)
+    language_delivered = Column(String(2), nullable=False)
+    theme = Column(String(40), nullable=False, default="not_stated")
+    topic = Column(String(40), nullable=False, default="other")
+    outcome = Column(String(40), nullable=False, default="unresolved")
+    enquirer = Column(String(20), nullable=False, default="not_stated")
+
+
+def financial_year(day: dt.date) -> str:
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"

@@ -1,0 +1,235 @@
+"""The council profile: one validated YAML file holding everything that differs per council."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, root_validator, validator
+
+try:  # Python 3.9+
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+except ImportError:  # pragma: no cover
+    raise
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+UK_PHONE = re.compile(r"^(\+44 ?)?[0-9][0-9 ]{1,16}[0-9]$")
+Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+
+
+def _phone(value: str) -> str:
+    if not UK_PHONE.match(value):
+        raise ValueError(f"{value!r} is not a UK phone number (digits and spaces, e.g. '029 2018 0123')")
+    return value
+
+
+class Council(Strict):
+    name: str = Field(..., min_length=2, max_length=120)
+    name_cy: str = Field(..., min_length=2, max_length=120)
+    short_name: str = Field(..., min_length=2, max_length=60)
+
+
+class IAAContact(Strict):
+    phone: str
+    email: str = Field(..., regex=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    website: HttpUrl
+    textphone: Optional[str] = None
+
+    _phones = validator("phone", "textphone", allow_reuse=True)(lambda v: v and _phone(v))
+
+
+class EmergencyDutyTeam(Strict):
+    phone: str
+    description: str = ""
+    _phone = validator("phone", allow_reuse=True)(_phone)
+
+
+class Session(Strict):
+    open: str
+    close: str
+
+    @validator("open", "close")
+    def _hhmm(cls, v: str) -> str:
+        if not HHMM.match(v):
+            raise ValueError(f"{v!r} is not a time like 09:00")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _order(cls, values):
+        if values["open"] >= values["close"]:
+            raise ValueError(f"opens at {values['open']} but closes at {values['close']}")
+        return values
+
+    def times(self) -> tuple[dt.time, dt.time]:
+        return dt.time.fromisoformat(self.open), dt.time.fromisoformat(self.close)
+
+
+class OpeningHours(Strict):
+    timezone: str = "Europe/London"
+    weekly: Dict[Day, Session]
+    bank_holidays: List[dt.date] = []
+
+    @validator("timezone")
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}")
+        return v
+
+    @validator("weekly")
+    def _days(cls, v: Dict[Day, Session]) -> Dict[Day, Session]:
+        if not v:
+            raise ValueError("the service must open on at least one day")
+        return v
+
+
+class Helpline(Strict):
+    id: str = Field(..., regex=r"^[a-z][a-z0-9_]*$")
+    name: str
+    name_cy: str
+    phone: str
+    hours: str = ""
+    concerns: List[str] = []
+    _phone = validator("phone", allow_reuse=True)(_phone)
+
+
+class Charges(Strict):
+    year: str = Field(..., regex=r"^\d{4}-\d{2}$")
+    max_weekly_charge_gbp: float = Field(..., ge=0, le=10000)
+    residential_capital_limit_gbp: float = Field(..., ge=0)
+    assistance_flat_rate_gbp: float = Field(0, ge=0, le=1000)
+
+
+class Retention(Strict):
+    bot_only_conversation_days: int = Field(..., ge=1, le=3650)
+    handed_off_conversation_days: int = Field(..., ge=1, le=3650)
+    sms_number_days: int = Field(..., ge=1, le=365)
+    enquiry_statistics_years: int = Field(..., ge=1, le=50)
+
+
+class CouncilProfile(Strict):
+    council: Council
+    iaa: IAAContact
+    emergency_duty_team: EmergencyDutyTeam
+    opening_hours: OpeningHours
+    helplines: List[Helpline]
+    charges: Charges
+    retention: Retention
+
+    @validator("helplines")
+    def _unique_ids(cls, v: List[Helpline]) -> List[Helpline]:
+        ids = [h.id for h in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate helpline id(s): {dupes}")
+        return v
+
+    # -- questions the product asks of the profile -------------------------------------------
+
+    def is_open(self, when: Optional[dt.datetime] = None) -> bool:
+        tz = ZoneInfo(self.opening_hours.timezone)
+        now = (when or dt.datetime.now(tz)).astimezone(tz)
+        if now.date() in self.opening_hours.bank_holidays:
+            return False
+        session = self.opening_hours.weekly.get(DAYS[now.weekday()])
+        if not session:
+            return False
+        opens, closes = session.times()
+        return opens <= now.time() < closes
+
+    def next_opening(self, when: Optional[dt.datetime] = None) -> dt.datetime:
+        """The next moment the IAA service opens (now, if it is open)."""
+        tz = ZoneInfo(self.opening_hours.timezone)
+        now = (when or dt.datetime.now(tz)).astimezone(tz)
+        for offset in range(0, 30):
+            day = now.date() + dt.timedelta(days=offset)
+            session = self.opening_hours.weekly.get(DAYS[day.weekday()])
+            if not session or day in self.opening_hours.bank_holidays:
+                continue
+            opens, closes = session.times()
+            start = dt.datetime.combine(day, opens, tzinfo=tz)
+            end = dt.datetime.combine(day, closes, tzinfo=tz)
+            if now < end:
+                return max(start, now)
+        raise ValueError("no opening time in the next 30 days")  # pragma: no cover
+
+    def hours_text(self) -> str:
+        """Opening hours in plain English, days with the same hours grouped: 'Monday to Thursday 9am to 5pm'."""
+        groups: list[tuple[list[str], Session]] = []
+        for day in DAYS:
+            s = self.opening_hours.weekly.get(day)
+            if s and groups and groups[-1][1] == s and DAYS.index(groups[-1][0][-1]) == DAYS.index(day) - 1:
+                groups[-1][0].append(day)
+            elif s:
+                groups.append(([day], s))
+        parts = []
+        for days, s in groups:
+            label = days[0].title() if len(days) == 1 else f"{days[0].title()} to {days[-1].title()}"
+            parts.append(f"{label} {_clock(s.open)} to {_clock(s.close)}")
+        return ", ".join(parts) + " (closed on bank holidays)"
+
+    def helplines_for(self, concern: str) -> List[Helpline]:
+        return [h for h in self.helplines if concern in h.concerns]
+
+    def template_values(self) -> Dict[str, str]:
+        """Values the bot's responses may use, e.g. {iaa_phone}."""
+        return {
+            "council_name": self.council.name,
+            "iaa_phone": self.iaa.phone,
+            "iaa_email": self.iaa.email,
+            "iaa_website": str(self.iaa.website),
+            "edt_phone": self.emergency_duty_team.phone,
+            "opening_hours": self.hours_text(),
+            "max_weekly_charge": f"£{self.charges.max_weekly_charge_gbp:,.0f}",
+            "capital_limit": f"£{self.charges.residential_capital_limit_gbp:,.0f}",
+            "charges_year": self.charges.year,
+        }
+
+
+def _clock(hhmm: str) -> str:
+    h, m = (int(x) for x in hhmm.split(":"))
+    suffix = "am" if h < 12 else "pm"
+    h12 = h % 12 or 12
+    return f"{h12}{suffix}" if m == 0 else f"{h12}.{m:02d}{suffix}"
+
+
+class ProfileError(ValueError):
+    """A council profile that cannot be used, with every problem listed."""
+
+
+def load_profile(path: str | Path) -> CouncilProfile:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such file")
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
+    except yaml.YAMLError as e:
+        raise ProfileError(f"{path}: not valid YAML: {e}")
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{path}: expected a mapping at the top level")
+    try:
+        return CouncilProfile.parse_obj(raw)
+    except ValidationError as e:
+        problems = "\n".join(
+            f"  {'.'.join('(day name)' if p == '__key__' else str(p) for p in err['loc'])}: {err['msg']}"
+            for err in e.errors()
+        )
+        raise ProfileError(f"{path}: {len(e.errors())} problem(s)\n{problems}")
+
+
+@lru_cache(maxsize=8)
+def cached_profile(path: str) -> CouncilProfile:
+    return load_profile(path)

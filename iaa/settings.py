@@ -1,0 +1,55 @@
+"""Process settings from the environment (prefix IAA_), with embedded defaults for `make run`."""
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseSettings, Field, validator
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+class Settings(BaseSettings):
+    mode: str = Field("development", regex="^(development|production|test)$")
+    database_url: str = f"sqlite:///{VAR / 'iaa.db'}"
+    profile_path: Path = ROOT / "data" / "council" / "example.yml"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    action_url: str = "http://127.0.0.1:5055"
+    # Seconds to wait for Rasa before telling the citizen to phone instead.
+    rasa_timeout: float = 20.0
+
+    max_message_chars: int = 2000
+
+    class Config:
+        env_prefix = "IAA_"
+
+    @validator("rasa_token", always=True)
+    def _token(cls, v: str, values) -> str:
+        if v:
+            return v
+        if values.get("mode") == "production":
+            raise ValueError("IAA_RASA_TOKEN must be set in production")
+        return _dev_token()
+
+
+def _dev_token() -> str:
+    """A per-checkout secret, so the development Rasa API is never open without a token."""
+    path = VAR / "rasa-token"
+    if path.exists():
+        return path.read_text().strip()
+    VAR.mkdir(exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
+
+
+@lru_cache()
+def get_settings() -> Settings:
+    return Settings()

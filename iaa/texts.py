@@ -1,0 +1,27 @@
+"""Messages the front door itself says (when the bot cannot), from data/messages.yml."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict
+
+import yaml
+
+from .profile import CouncilProfile
+
+MESSAGES_PATH = Path(__file__).resolve().parent.parent / "data" / "messages.yml"
+
+
+@lru_cache()
+def _catalogue() -> Dict[str, Dict[str, str]]:
+    data = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))
+    for key, variants in data.items():
+        if set(variants) != {"en", "cy"}:
+            raise ValueError(f"{MESSAGES_PATH}: message {key!r} needs exactly 'en' and 'cy'")
+    return data
+
+
+def say(key: str, language: str, profile: CouncilProfile, **extra: str) -> str:
+    variants = _catalogue()[key]
+    text = variants.get(language) or variants["en"]
+    return text.format(**profile.template_values(), **extra)

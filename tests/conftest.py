@@ -1,0 +1,107 @@
+"""Shared test set-up: a temporary database, the Rasa model trained once per run, the three
+processes started on free loopback ports, and headless Debian Chromium."""
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="iaa-tests-"))
+# Set before any iaa module reads its settings.
+os.environ["IAA_MODE"] = "test"
+os.environ["IAA_DATABASE_URL"] = f"sqlite:///{_TMP / 'unit.db'}"
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+from iaa.migrate import upgrade  # noqa: E402
+from iaa.settings import ROOT, Settings  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def unit_database():
+    upgrade(os.environ["IAA_DATABASE_URL"])
+    return os.environ["IAA_DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    from iaa.training import ensure_model
+
+    return ensure_model(quiet=True)
+
+
+class Running:
+    def __init__(self, group, ports):
+        self.group = group
+        self.ports = ports
+        self.url = f"http://127.0.0.1:{ports.frontdoor}"
+        self.rasa_url = f"http://127.0.0.1:{ports.rasa}"
+        self.token = group.settings.rasa_token
+
+    def chat(self, text: str, conversation_id: str | None = None, **extra) -> dict:
+        body = {"text": text, **extra}
+        if conversation_id:
+            body["conversation_id"] = conversation_id
+        r = httpx.post(f"{self.url}/api/chat", json=body, timeout=60)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def start_processes(model: Path, name: str) -> Running:
+    from iaa.supervisor import FrontDoorProcesses, Ports
+
+    db_url = f"sqlite:///{_TMP / name / 'frontdoor.db'}"
+    (_TMP / name).mkdir(exist_ok=True)
+    upgrade(db_url)
+    settings = Settings(database_url=db_url, mode="test", rasa_token=f"test-token-{name}")
+    ports = Ports(frontdoor=free_port(), rasa=free_port(), actions=free_port())
+    group = FrontDoorProcesses(settings, model, ports, log_dir=_TMP / name / "logs")
+    group.start(timeout=300, announce=lambda _m: None)
+    return Running(group, ports)
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model):
+    running = start_processes(trained_model, "shared")
+    yield running
+    running.group.stop()
+
+
+@pytest.fixture(scope="session")
+def frontdoor_url(servers) -> str:
+    return servers.url
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser):
+    context = _browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT

@@ -1,0 +1,44 @@
+"""With the action server or the Rasa server really stopped, citizens get an honest answer with
+the phone number, never a 500, and their message is kept."""
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import start_processes
+
+pytestmark = [pytest.mark.model, pytest.mark.servers]
+
+
+@pytest.fixture(scope="module")
+def doomed(trained_model):
+    running = start_processes(trained_model, "failsafe")
+    yield running
+    running.group.stop()
+
+
+def stored_messages(running, cid):
+    engine = create_engine(running.group.settings.database_url, future=True)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT sender, text FROM message WHERE conversation_id = :id ORDER BY id"),
+                         {"id": cid}).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_action_server_down_then_rasa_down(doomed):
+    cid = doomed.chat("what are direct payments")["conversation_id"]  # works while all is up
+
+    doomed.group.stop_one("action server")
+    body = doomed.chat("how much does care cost", cid)
+    assert body["messages"][0]["sender"] == "system"
+    assert "029 2018 0123" in body["messages"][0]["text"]
+    assert ("citizen", "how much does care cost") in stored_messages(doomed, cid)
+    ready = httpx.get(f"{doomed.url}/readyz", timeout=10)
+    assert ready.status_code == 503 and ready.json()["checks"]["action_server"].startswith("error")
+
+    doomed.group.stop_one("rasa server")
+    body = doomed.chat("is anyone there?", cid)
+    assert body["messages"][0]["sender"] == "system"
+    assert "999" in body["messages"][0]["text"]
+    assert ("citizen", "is anyone there?") in stored_messages(doomed, cid)
+    assert httpx.get(f"{doomed.url}/readyz", timeout=10).json()["checks"]["rasa"].startswith("error")
