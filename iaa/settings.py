@@ -9,6 +9,8 @@ from pydantic import BaseSettings, Field, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
+# Rasa would otherwise send telemetry and error reports to the internet.
+RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
 class Settings(BaseSettings):

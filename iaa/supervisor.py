@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 
 import httpx
 
-from .settings import ROOT, VAR, Settings
+from .settings import RASA_ENV, ROOT, VAR, Settings
 
 
 @dataclass
@@ -53,7 +53,7 @@ class FrontDoorProcesses:
 
     def plan(self) -> List[Child]:
         s, p = self.settings, self.ports
-        base = {**os.environ, "PYTHONPATH": str(ROOT), "IAA_RASA_TOKEN": s.rasa_token,
+        base = {**os.environ, **RASA_ENV, "PYTHONPATH": str(ROOT), "IAA_RASA_TOKEN": s.rasa_token,
                 "IAA_DATABASE_URL": s.database_url, "IAA_PROFILE_PATH": str(s.profile_path),
                 "IAA_MODE": s.mode}
         host = "127.0.0.1"

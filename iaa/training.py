@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import List
 
-from .settings import ROOT
+from .settings import RASA_ENV, ROOT
 
 MODELS = ROOT / "models"
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories"]
@@ -58,7 +59,7 @@ def ensure_model(force: bool = False, quiet: bool = False) -> Path:
     print(f"[train] training data or config changed; training {path.name} (about 2 minutes on 2 cores)",
           flush=True)
     started = time.monotonic()
-    result = subprocess.run(train_command(path), cwd=ROOT,
+    result = subprocess.run(train_command(path), cwd=ROOT, env={**os.environ, **RASA_ENV},
                             stdout=subprocess.DEVNULL if quiet else None)
     if result.returncode != 0 or not path.exists():
         raise RuntimeError(f"rasa train failed (exit {result.returncode})")

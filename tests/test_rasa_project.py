@@ -1,4 +1,5 @@
 """The Rasa project is valid, the model is trained once and reused, and Rasa's API needs the token."""
+import os
 import re
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import httpx
 import pytest
 
 from actions.actions import INFORMATION_TOPICS
-from iaa.settings import ROOT
+from iaa.settings import RASA_ENV, ROOT
 from iaa.training import ensure_model, model_hash, model_path
 
 
@@ -15,7 +16,7 @@ def test_rasa_data_validate_is_clean():
     result = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate",
          "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "data/rules"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        cwd=ROOT, env={**os.environ, **RASA_ENV}, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     # Rasa cannot see responses that custom actions send; each must really be sent by one.
@@ -23,7 +24,7 @@ def test_rasa_data_validate_is_clean():
     sent_by_actions = {f"utter_{intent}" for intent in INFORMATION_TOPICS}
     warnings = []
     for line in output.splitlines():
-        if "UserWarning" not in line and "WARNING" not in line:
+        if "UserWarning" not in line:  # what the validator reports (library deprecations aside)
             continue
         unused = re.search(r"The utterance '(utter_\w+)' is not used in any story or rule", line)
         if unused and (unused.group(1) in sent_by_actions or f'"{unused.group(1)}"' in actions_source

@@ -280,14 +280,58 @@
     return node;
   }
 
-  /* Text with newlines as <br>, built from text nodes only. */
-  function textWithBreaks(text) {
+  /* Text with newlines as <br>, built from text nodes only. Given `links` (the strings of the
+     message's language), web addresses, email addresses and UK phone numbers in it become
+     links, made with the DOM, never HTML. */
+  function textWithBreaks(text, links) {
     var frag = document.createDocumentFragment();
     String(text).split(/\r\n|\r|\n/).forEach(function (line, i) {
       if (i) frag.appendChild(document.createElement("br"));
-      frag.appendChild(document.createTextNode(line));
+      if (links) appendLinked(frag, line, links);
+      else frag.appendChild(document.createTextNode(line));
     });
     return frag;
+  }
+
+  // https://… or www.…; an email address; a UK number (0 and 10 or 11 digits, 999, 111, 116 xxx).
+  var LINKABLE =
+    /(\bhttps?:\/\/[^\s<>"]+|\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>"]*)|([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)|((?<![\d+])(?:0\d(?: ?\d){8,9}|999|111|116 ?\d{3})(?!\d))/gi;
+
+  function appendLinked(parent, line, strings) {
+    var last = 0;
+    line.replace(LINKABLE, function (match, web, email, phone, offset) {
+      var text = match;
+      var trailing = "";
+      if (web || email) {
+        // Sentence punctuation after an address is not part of it.
+        var m = /[.,;:!?)\]'"]+$/.exec(text);
+        if (m) {
+          trailing = m[0];
+          text = text.slice(0, -trailing.length);
+        }
+      }
+      var node = null;
+      if (web) {
+        var href = safeUrl(/^www\./i.test(text) ? "https://" + text : text);
+        if (href) {
+          node = el("a", { href: href, target: "_blank", rel: "noopener" }, [
+            text,
+            el("span", { className: "iaa-sr" }, [" " + strings.newTab])
+          ]);
+        }
+      } else if (email) {
+        node = el("a", { href: "mailto:" + text }, [text]);
+      } else if (phone) {
+        node = phoneLink(text);
+      }
+      if (!node) return match;
+      if (offset > last) parent.appendChild(document.createTextNode(line.slice(last, offset)));
+      parent.appendChild(node);
+      if (trailing) parent.appendChild(document.createTextNode(trailing));
+      last = offset + match.length;
+      return match;
+    });
+    if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
   }
 
   function telHref(phone) {
@@ -512,7 +556,7 @@
         body.appendChild(document.createTextNode("."));
       }
     } else {
-      body.appendChild(textWithBreaks(entry.text || ""));
+      body.appendChild(textWithBreaks(entry.text || "", sender === "user" ? null : strings));
     }
     node.appendChild(body);
 
@@ -542,7 +586,7 @@
   function renderService(s, strings) {
     var card = el("div", { className: "iaa-service" });
     card.appendChild(el("h3", null, [String(s.name || "")]));
-    if (s.description) card.appendChild(el("p", null, [textWithBreaks(s.description)]));
+    if (s.description) card.appendChild(el("p", null, [textWithBreaks(s.description, strings)]));
     var dl = el("dl");
     function field(label, valueNode) {
       dl.appendChild(el("dt", null, [label]));
@@ -575,23 +619,33 @@
       }
     }
     if (s.schedule) field(strings.schedule, textWithBreaks(s.schedule));
-    if (s.cost) field(strings.cost, textWithBreaks(s.cost));
+    if (s.cost) field(strings.cost, textWithBreaks(s.cost, strings));
     if (dl.childNodes.length) card.appendChild(dl);
     if (s.welsh === true) card.appendChild(el("p", null, [strings.welsh]));
     if (s.last_checked) card.appendChild(el("p", null, [strings.lastChecked + ": " + String(s.last_checked)]));
     return card;
   }
 
-  function addEntry(entry) {
+  /* Add a message to the log (and to this tab's saved history); returns its element. */
+  function addEntry(entry, keepScroll) {
     entry.ui = entry.ui || state.lang;
     state.history.push(entry);
     if (state.history.length > HISTORY_LIMIT) state.history = state.history.slice(-HISTORY_LIMIT);
     save("history", JSON.stringify(state.history));
-    ui.log.appendChild(renderEntry(entry));
-    scrollLog();
+    var node = renderEntry(entry);
+    ui.log.appendChild(node);
+    if (!keepScroll) scrollLog();
     if (!state.inline && !state.open && entry.sender !== "user") {
       ui.badge.hidden = false;
     }
+    return node;
+  }
+
+  /* Scroll so a new reply is read from its start: to the bottom if it all fits,
+     otherwise with its first message at the top of the log. */
+  function revealFrom(node) {
+    var delta = node.getBoundingClientRect().top - ui.log.getBoundingClientRect().top;
+    ui.log.scrollTop = Math.max(0, ui.log.scrollTop + delta - 8);
   }
 
   function addError(kind) {
@@ -612,6 +666,7 @@
     }
 
     if (Array.isArray(data.messages)) {
+      var first = null;
       data.messages.forEach(function (m) {
         if (!m || typeof m !== "object") return;
         var sender = m.sender === "staff" || m.sender === "system" ? m.sender : "bot";
@@ -619,14 +674,19 @@
         var hasExtras =
           (Array.isArray(m.buttons) && m.buttons.length) || (Array.isArray(m.services) && m.services.length);
         if (!text && !hasExtras) return;
-        addEntry({
-          sender: sender,
-          text: text,
-          lang: lang || undefined,
-          buttons: Array.isArray(m.buttons) ? m.buttons : undefined,
-          services: Array.isArray(m.services) ? m.services : undefined
-        });
+        var node = addEntry(
+          {
+            sender: sender,
+            text: text,
+            lang: lang || undefined,
+            buttons: Array.isArray(m.buttons) ? m.buttons : undefined,
+            services: Array.isArray(m.services) ? m.services : undefined
+          },
+          true
+        );
+        first = first || node;
       });
+      if (first) revealFrom(first);
     }
 
     if (typeof data.status === "string") {
@@ -642,12 +702,32 @@
     save("conversation_id", id);
   }
 
-  /* The conversation is over: the next message starts a new one. */
-  function endConversation() {
+  function forgetConversation() {
     state.conversationId = null;
     save("conversation_id", null);
     state.serverLang = null;
-    if (ws.socket) ws.close(false);
+  }
+
+  /* The conversation is over: the next message starts a new one. */
+  function endConversation() {
+    forgetConversation();
+    if (ws.socket) ws.close();
+  }
+
+  /* An {"type":"error","detail":...} frame: never shown as such, only a friendly line. */
+  function socketError(detail) {
+    var pending = ws.pending;
+    if (pending && /unknown conversation/i.test(detail)) {
+      // The server lost the conversation: send this message again to start a new one.
+      clearTimeout(pending.timer);
+      ws.pending = null;
+      state.awaiting = Math.max(0, state.awaiting - 1);
+      endConversation();
+      postQueue(pending.text, pending.lang, pending.restore);
+      return;
+    }
+    replyArrived();
+    addError(/\btext\b/i.test(detail) ? "badRequest" : "serverError");
   }
 
   // ---------------------------------------------------------------- transport: WebSocket
@@ -674,18 +754,17 @@
       if (ws.connecting) return ws.connecting;
       if (!ws.usable()) return Promise.reject(new Error("no websocket"));
       clearTimeout(ws.reconnectTimer);
+      var socket;
+      try {
+        socket = new WebSocket(ws.url());
+      } catch (e) {
+        ws.failures += 1;
+        return Promise.reject(e);
+      }
+      ws.socket = socket;
       ws.connecting = new Promise(function (resolve, reject) {
-        var settled = false;
-        var socket;
-        try {
-          socket = new WebSocket(ws.url());
-        } catch (e) {
-          ws.failures += 1;
-          ws.connecting = null;
-          reject(e);
-          return;
-        }
-        ws.socket = socket;
+        var settled = false; // the hello exchange has succeeded or failed
+        var opened = false; // the hello exchange succeeded
         var timer = setTimeout(function () {
           fail(new Error("hello timeout"));
           try {
@@ -695,13 +774,19 @@
           }
         }, WS_HELLO_TIMEOUT_MS);
 
+        function current() {
+          return ws.socket === socket;
+        }
+
         function fail(err) {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          ws.failures += 1;
-          ws.connecting = null;
-          if (ws.socket === socket) ws.socket = null;
+          if (!socket.__iaaDeliberate) ws.failures += 1;
+          if (current()) {
+            ws.socket = null;
+            ws.connecting = null;
+          }
           reject(err);
         }
 
@@ -715,6 +800,7 @@
           }
         };
         socket.onmessage = function (ev) {
+          if (!current()) return;
           var data;
           try {
             data = JSON.parse(ev.data);
@@ -723,9 +809,13 @@
           }
           if (!data || typeof data !== "object") return;
           if (data.type === "hello") {
+            // The server names the conversation it continues; none means the next message
+            // starts a new one (it did not know ours, or we had none).
             if (typeof data.conversation_id === "string" && data.conversation_id) setConversation(data.conversation_id);
+            else if (state.conversationId) forgetConversation();
             if (!settled) {
               settled = true;
+              opened = true;
               clearTimeout(timer);
               ws.ready = true;
               ws.failures = 0;
@@ -736,36 +826,32 @@
             replyArrived();
             handleUpdate(data);
           } else if (data.type === "error") {
-            replyArrived();
-            addError(errorKindForStatus(Number(data.status) || 500));
+            var detail = typeof data.detail === "string" ? data.detail : "";
+            // Before the hello reply, an error only says our old conversation is gone.
+            if (settled) socketError(detail);
           }
         };
         socket.onerror = function () {
           /* onclose follows */
         };
         socket.onclose = function () {
-          var wasReady = ws.ready;
-          if (ws.socket === socket) {
-            ws.socket = null;
-            ws.ready = false;
-          }
           if (!settled) {
             fail(new Error("closed before hello"));
             return;
           }
-          if (socket.__iaaDeliberate) return;
-          if (wasReady) {
-            // Lost a working connection: anything unanswered goes by POST instead,
-            // and we try to reconnect so staff replies can still be pushed to us.
-            var pending = ws.pending;
-            ws.pending = null;
-            if (pending) {
-              clearTimeout(pending.timer);
-              state.awaiting = Math.max(0, state.awaiting - 1);
-              postQueue(pending.text, pending.lang);
-            }
-            ws.scheduleReconnect();
+          if (!opened || !current()) return; // an old socket, or one we closed ourselves
+          ws.socket = null;
+          ws.ready = false;
+          // Lost a working connection: anything unanswered goes by POST instead,
+          // and we try to reconnect so staff replies can still be pushed to us.
+          var pending = ws.pending;
+          ws.pending = null;
+          if (pending) {
+            clearTimeout(pending.timer);
+            state.awaiting = Math.max(0, state.awaiting - 1);
+            postQueue(pending.text, pending.lang, pending.restore);
           }
+          ws.scheduleReconnect();
         };
       });
       return ws.connecting;
@@ -782,14 +868,15 @@
       }, delay);
     },
 
-    close: function (reconnect) {
+    /* Close on purpose (the conversation ended): no fallback, no reconnecting. */
+    close: function () {
       clearTimeout(ws.reconnectTimer);
       var socket = ws.socket;
       ws.socket = null;
       ws.ready = false;
       ws.connecting = null;
       if (socket) {
-        socket.__iaaDeliberate = !reconnect;
+        socket.__iaaDeliberate = true;
         try {
           socket.close(1000);
         } catch (e) {
@@ -798,9 +885,9 @@
       }
     },
 
-    send: function (text, lang) {
+    send: function (text, lang, restore) {
       ws.socket.send(JSON.stringify({ type: "message", text: text, lang: lang }));
-      var pending = { text: text, lang: lang };
+      var pending = { text: text, lang: lang, restore: restore };
       pending.timer = setTimeout(function () {
         if (ws.pending === pending) {
           ws.pending = null;
@@ -814,14 +901,15 @@
   // ---------------------------------------------------------------- transport: POST
   var postChain = Promise.resolve();
 
-  function postQueue(text, lang) {
+  /* `restore`: what the citizen typed, put back in the empty text box if it could not be sent. */
+  function postQueue(text, lang, restore) {
     postChain = postChain.then(function () {
-      return postOnce(text, lang, true);
+      return postOnce(text, lang, true, restore);
     });
     return postChain;
   }
 
-  function postOnce(text, lang, mayRetryFresh) {
+  function postOnce(text, lang, mayRetryFresh, restore) {
     state.awaiting += 1;
     updateTyping();
     var body = { text: text, lang: lang };
@@ -861,6 +949,7 @@
         updateTyping();
         if (r.network) {
           addError("netError");
+          if (restore && !ui.input.value) ui.input.value = restore;
           return;
         }
         if (r.res.ok && r.data && typeof r.data === "object") {
@@ -870,7 +959,7 @@
         // The server no longer knows this conversation: start a new one, once.
         if ((r.res.status === 404 || r.res.status === 410) && hadConversation && mayRetryFresh) {
           endConversation();
-          return postOnce(text, lang, false);
+          return postOnce(text, lang, false, restore);
         }
         addError(r.res.ok ? "serverError" : errorKindForStatus(r.res.status));
       });
@@ -910,6 +999,7 @@
     if (!text) return;
     if (text.length > MAX_CHARS) text = text.slice(0, MAX_CHARS);
     var lang = state.lang;
+    var restore = shown ? null : text;
     addEntry({ sender: "user", text: shown || text, lang: lang });
     if (state.status === "closed") {
       state.status = null;
@@ -926,19 +1016,19 @@
           if (ws.pending) {
             // Already waiting for a reply: send this one too (the server answers in order);
             // the typing indicator and reply timer stay with the first.
+            ws.socket.send(JSON.stringify({ type: "message", text: text, lang: lang }));
             state.awaiting = Math.max(0, state.awaiting - 1);
             updateTyping();
-            ws.socket.send(JSON.stringify({ type: "message", text: text, lang: lang }));
             return;
           }
-          ws.send(text, lang);
+          ws.send(text, lang, restore);
         })
         .catch(function () {
           state.awaiting = Math.max(0, state.awaiting - 1);
-          postQueue(text, lang);
+          postQueue(text, lang, restore);
         });
     } else {
-      postQueue(text, lang);
+      postQueue(text, lang, restore);
     }
   }
 
