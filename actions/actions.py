@@ -12,6 +12,8 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from iaa.profile import CouncilProfile, cached_profile
+from iaa.replies import safeguarding_reply, when_text
+from safeguarding import load_detector
 
 from .classify import classify_enquiry
 
@@ -118,19 +120,36 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     return [SlotSet("misses", 0.0), SlotSet("pending_question", None)]
 
 
-def when_text(moment: dt.datetime) -> str:
-    """'9am on Monday 24 November'."""
-    hour = moment.strftime("%I").lstrip("0")
-    minutes = "" if moment.minute == 0 else moment.strftime(".%M")
-    return f"{hour}{minutes}{moment.strftime('%p').lower()} on {moment.strftime('%A')} {moment.day} {moment.strftime('%B')}"
-
-
 class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
     async def run(self, dispatcher, tracker, domain):
         return handoff_events(dispatcher, tracker, "requested")
+
+
+class ActionSafeguardingHandoff(Action):
+    """A disclosure: a calm reply and an urgent handoff, with no questions first."""
+
+    def name(self) -> Text:
+        return "action_safeguarding_handoff"
+
+    async def run(self, dispatcher, tracker, domain):
+        flag = load_detector().screen(tracker.latest_message.get("text") or "")
+        concern = flag.concern if flag else "immediate_danger"  # flagged upstream: never drop it
+        theme = flag.theme if flag else "not_stated"
+        language = tracker.get_slot("language") or "en"
+        for text in safeguarding_reply(profile(), concern, language):
+            dispatcher.utter_message(text=text)
+        found = classify_enquiry(" ".join(user_texts(tracker)))
+        summary = {"reason": "safeguarding", "concern": concern, "theme": theme,
+                   "topic": tracker.get_slot("last_topic") or "other",
+                   "enquirer": found["enquirer"], "language": language}
+        dispatcher.utter_message(json_message={
+            "handoff": {"reason": "safeguarding", "priority": "urgent", "summary": summary},
+            "enquiry": {"theme": theme, "enquirer": found["enquirer"], "outcome": "safeguarding_handoff"},
+        })
+        return [SlotSet("misses", 0.0), SlotSet("pending_question", None)]
 
 
 class ActionMissed(Action):

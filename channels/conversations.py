@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, financial_year, utcnow
 from iaa.profile import CouncilProfile
+from iaa.replies import safeguarding_reply
 from iaa.texts import say
+from safeguarding import Flag
 
 from .bot import BotClient, BotReply, BotUnavailable
 from .hub import Hub
@@ -59,10 +61,12 @@ class Turn:
 
 
 class ConversationService:
-    def __init__(self, bot: BotClient, profile: Callable[[], CouncilProfile], hub: Hub) -> None:
+    def __init__(self, bot: BotClient, profile: Callable[[], CouncilProfile], hub: Hub,
+                 detector: Any) -> None:  # safeguarding detector: .screen(text) -> Flag | None
         self.bot = bot
         self.profile = profile
         self.hub = hub
+        self.detector = detector
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -77,10 +81,18 @@ class ConversationService:
             status, language, cid = conv.status, conv.language, conv.id
         # The citizen's words are committed before anything else can fail.
 
+        # Every message on every channel is screened, whatever the conversation's state, and
+        # without depending on Rasa being up.
+        flag = self.detector.screen(text)
+        if flag is not None:
+            return self._safeguarding_turn(cid, status, language, channel, text, flag)
+
         if status == "closed":
             return self._system_turn(cid, "conversation_closed")
         if status in ("waiting", "with_staff"):
-            self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "text": text})
+            self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "conversation_id": cid})
+            if status == "with_staff":  # the member of staff answers; no automatic reply
+                return Turn(cid, status, language, [], None)
             return self._system_turn(cid, "waiting_message_received")
 
         try:
@@ -89,6 +101,46 @@ class ConversationService:
             log.warning("bot unavailable for a conversation: %s", e)
             return self._system_turn(cid, "bot_unavailable")
         return self._apply_bot_reply(cid, reply)
+
+    # -- safeguarding ----------------------------------------------------------------------
+
+    def _safeguarding_turn(self, cid: str, status: str, language: str, channel: str, text: str,
+                           flag: Flag) -> Turn:
+        if status == "bot":
+            # The dialogue model flags the same message with the same detector; use its reply
+            # when it gives one, and do it ourselves when it cannot or did not.
+            try:
+                reply = self.bot.send(cid, text, {"language": language, "channel": channel})
+                if reply.handoff and reply.handoff.get("reason") == "safeguarding":
+                    return self._apply_bot_reply(cid, reply)
+                log.error("safeguarding flag not handed off by the bot; the front door hands off")
+            except BotUnavailable as e:
+                log.warning("bot unavailable during a safeguarding flag (%s); front door hands off", e)
+        return self._escalate(cid, flag, tell_citizen=status != "with_staff")
+
+    def _escalate(self, cid: str, flag: Flag, tell_citizen: bool) -> Turn:
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            summary = dict(conv.handoff_summary or {})
+            summary.update(concern=flag.concern, theme=flag.theme)
+            if conv.status in ("bot", "closed"):
+                _start_handoff(conv, {"reason": "safeguarding", "priority": "urgent", "summary": summary})
+            else:  # already waiting or with staff: raise it to the top of the queue
+                conv.priority = "urgent"
+                conv.handoff_reason = "safeguarding"
+                conv.handoff_summary = summary
+            if conv.enquiry is not None:
+                _update_enquiry(conv.enquiry, {"theme": flag.theme}, conv.language)
+                _raise_outcome(conv.enquiry, "safeguarding_handoff")
+            messages: List[Dict[str, Any]] = []
+            if tell_citizen:
+                for text in safeguarding_reply(self.profile(), flag.concern, conv.language):
+                    db.add(Message(conversation_id=cid, sender="system", text=text))
+                    messages.append({"sender": "system", "text": text})
+            turn = Turn(cid, conv.status, conv.language, messages, _handoff_view(conv))
+        self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid, "priority": "urgent"})
+        self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "conversation_id": cid})
+        return turn
 
     # -- helpers ----------------------------------------------------------------------------
 

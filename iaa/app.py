@@ -19,6 +19,7 @@ from channels.bot import BotClient
 from channels.conversations import ConversationService
 from channels.hub import Hub
 from channels.web.api import router as chat_router
+from safeguarding import load_detector
 
 from . import __version__
 from .db import get_engine
@@ -39,7 +40,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
         app.state.hub = Hub()
         app.state.bot = bot
-        app.state.conversations = ConversationService(bot, lambda: cached_profile(profile_path), app.state.hub)
+        app.state.conversations = ConversationService(
+            bot, lambda: cached_profile(profile_path), app.state.hub, load_detector())
         yield
         bot.close()
 

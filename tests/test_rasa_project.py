@@ -30,6 +30,8 @@ def test_rasa_data_validate_is_clean():
         if unused and (unused.group(1) in sent_by_actions or f'"{unused.group(1)}"' in actions_source
                        or unused.group(1).startswith("utter_language_")):
             continue
+        if "'safeguarding_disclosure'" in line and "not found in the NLU training data" in line:
+            continue  # set by the SafeguardingFlagger component, not learned from examples
         warnings.append(line)
     assert warnings == []
 

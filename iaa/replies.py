@@ -1,0 +1,38 @@
+"""Replies the product gives in the same words whether Rasa or the front door gives them."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional
+
+from .profile import CouncilProfile
+from .texts import say
+
+WELSH_DAYS = ["dydd Llun", "dydd Mawrth", "dydd Mercher", "dydd Iau", "dydd Gwener", "dydd Sadwrn", "dydd Sul"]
+WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+                "Medi", "Hydref", "Tachwedd", "Rhagfyr"]
+
+
+def when_text(moment: dt.datetime, language: str = "en") -> str:
+    """'9am on Monday 24 November' / '9am dydd Llun 24 Tachwedd'."""
+    hour = moment.hour % 12 or 12
+    clock = f"{hour}{'' if moment.minute == 0 else f'.{moment.minute:02d}'}{'am' if moment.hour < 12 else 'pm'}"
+    if language == "cy":
+        return f"{clock} {WELSH_DAYS[moment.weekday()]} {moment.day} {WELSH_MONTHS[moment.month - 1]}"
+    return f"{clock} on {moment.strftime('%A')} {moment.day} {moment.strftime('%B')}"
+
+
+def safeguarding_reply(profile: CouncilProfile, concern: str, language: str,
+                       now: Optional[dt.datetime] = None) -> List[str]:
+    """Short and calm: thanks, what happens next, 999; out of hours the emergency duty team;
+    the national helplines the council lists for this kind of concern."""
+    if profile.is_open(now):
+        parts = [say("safeguarding_in_hours", language, profile)]
+    else:
+        parts = [say("safeguarding_out_of_hours", language, profile,
+                     back_at=when_text(profile.next_opening(now), language))]
+    helplines = [h for h in profile.helplines_for(concern) if h.phone != "999"]
+    if helplines:
+        listed = ", ".join(f"{h.name_cy if language == 'cy' else h.name} {h.phone}"
+                           + (f" ({h.hours})" if h.hours and language == "en" else "") for h in helplines)
+        parts.append(say("safeguarding_helplines", language, profile, helplines=listed))
+    return parts
