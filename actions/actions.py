@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from iaa.profile import CouncilProfile, cached_profile
@@ -117,7 +117,8 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
                     "summary": summary},
         "enquiry": {"topic": tracker.get_slot("last_topic"), **found},
     })
-    return [SlotSet("misses", 0.0), SlotSet("pending_question", None)]
+    # Staff have it now: the bot stays silent until the front door resumes the conversation.
+    return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 
 
 class ActionHandoff(Action):
@@ -149,7 +150,7 @@ class ActionSafeguardingHandoff(Action):
             "handoff": {"reason": "safeguarding", "priority": "urgent", "summary": summary},
             "enquiry": {"theme": theme, "enquirer": found["enquirer"], "outcome": "safeguarding_handoff"},
         })
-        return [SlotSet("misses", 0.0), SlotSet("pending_question", None)]
+        return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 
 
 class ActionMissed(Action):

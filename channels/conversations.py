@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
@@ -36,6 +37,9 @@ OUTCOME_WEIGHT = {o: i for i, o in enumerate([
     "unresolved", "information_given", "signposted", "no_service_found", "handoff_requested",
     "handoff_assistance", "handoff_advice", "safeguarding_handoff",
 ])}
+
+
+FEEDBACK = re.compile(r'^/feedback\{"answer": ?"(yes|no)"\}$')
 
 
 class UnknownConversation(LookupError):
@@ -77,20 +81,27 @@ class ConversationService:
             conv = self._open(db, conversation_id, lang, channel)
             if lang and lang != conv.language:
                 conv.language = lang
-            db.add(Message(conversation_id=conv.id, sender="citizen", text=text))
-            status, language, cid = conv.status, conv.language, conv.id
+            message = Message(conversation_id=conv.id, sender="citizen", text=text)
+            db.add(message)
+            db.flush()
+            status, language, cid, message_id = conv.status, conv.language, conv.id, message.id
         # The citizen's words are committed before anything else can fail.
 
         # Every message on every channel is screened, whatever the conversation's state, and
         # without depending on Rasa being up.
         flag = self.detector.screen(text)
         if flag is not None:
+            if status in ("waiting", "with_staff"):
+                self._to_staff(cid, message_id)
             return self._safeguarding_turn(cid, status, language, channel, text, flag)
 
         if status == "closed":
+            answer = FEEDBACK.match(text)
+            if answer:
+                return self._feedback(cid, answer.group(1))
             return self._system_turn(cid, "conversation_closed")
         if status in ("waiting", "with_staff"):
-            self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "conversation_id": cid})
+            self._to_staff(cid, message_id)
             if status == "with_staff":  # the member of staff answers; no automatic reply
                 return Turn(cid, status, language, [], None)
             return self._system_turn(cid, "waiting_message_received")
@@ -139,10 +150,25 @@ class ConversationService:
                     messages.append({"sender": "system", "text": text})
             turn = Turn(cid, conv.status, conv.language, messages, _handoff_view(conv))
         self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid, "priority": "urgent"})
-        self.hub.publish(f"staff:{cid}", {"type": "citizen_message", "conversation_id": cid})
         return turn
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _to_staff(self, cid: str, message_id: int) -> None:
+        """A citizen's message reaches the console live."""
+        with session_scope() as db:
+            m = db.get(Message, message_id)
+            view = {"id": m.id, "sender": "citizen", "text": m.text,
+                    "at": m.created_at.replace(tzinfo=dt.timezone.utc).isoformat(), "author": None}
+        self.hub.publish(f"staff:{cid}", {"type": "message", "conversation_id": cid, "message": view})
+
+    def _feedback(self, cid: str, answer: str) -> Turn:
+        """The closing question's answer, kept only as an anonymous count on the enquiry record."""
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            if conv.enquiry is not None and conv.enquiry.feedback is None:
+                conv.enquiry.feedback = answer
+        return self._system_turn(cid, "feedback_thanks")
 
     def _open(self, db: Session, conversation_id: Optional[str], lang: Optional[str],
               channel: str) -> Conversation:

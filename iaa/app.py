@@ -19,6 +19,10 @@ from channels.bot import BotClient
 from channels.conversations import ConversationService
 from channels.hub import Hub
 from channels.web.api import router as chat_router
+from console.api import STATIC as CONSOLE_STATIC
+from console.api import router as console_router
+from console.canned import load_canned_replies
+from console.desk import StaffDesk
 from safeguarding import load_detector
 
 from . import __version__
@@ -34,14 +38,16 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
     profile_path = str(settings.profile_path)
     cached_profile(profile_path)  # fail at start, not on a citizen's first message
+    canned = load_canned_replies()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
         app.state.hub = Hub()
         app.state.bot = bot
-        app.state.conversations = ConversationService(
-            bot, lambda: cached_profile(profile_path), app.state.hub, load_detector())
+        app.state.profile = lambda: cached_profile(profile_path)
+        app.state.conversations = ConversationService(bot, app.state.profile, app.state.hub, load_detector())
+        app.state.desk = StaffDesk(app.state.hub, bot, app.state.profile)
         yield
         bot.close()
 
@@ -85,8 +91,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
                             status_code=200 if ok else 503)
 
+    app.state.canned_replies = canned
     app.include_router(chat_router)
+    app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)
     def demo_page() -> FileResponse:

@@ -62,6 +62,27 @@ def cmd_directory_import(args: argparse.Namespace) -> int:
     return 1 if summary.problems else 0
 
 
+def cmd_user_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from console.auth import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (12 characters or more): ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    try:
+        create_user(args.username, args.first_name, args.role, password)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"[user] added {args.username} ({args.role})")
+    return 0
+
+
 def load_sample_directory_if_empty() -> None:
     from sqlalchemy import func, select
 
@@ -127,6 +148,14 @@ def parser() -> argparse.ArgumentParser:
     check = prof.add_parser("check", help="validate a council profile file")
     check.add_argument("path")
     check.set_defaults(func=cmd_profile_check)
+
+    users = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="add a staff, planner or admin account")
+    add.add_argument("username")
+    add.add_argument("--first-name", required=True, help="the only name citizens see")
+    add.add_argument("--role", required=True, choices=["staff", "planner", "admin"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(func=cmd_user_add)
 
     d = sub.add_parser("directory", help="service directory jobs").add_subparsers(dest="directory_command", required=True)
     imp = d.add_parser("import", help="import Open Referral UK 3.0 service JSON")

@@ -30,7 +30,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front: two writers queue (busy timeout) instead of
+            # deadlocking when both read first and then write.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

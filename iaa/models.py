@@ -31,6 +31,14 @@ class Conversation(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     waiting_since = Column(DateTime)
+    assigned_to = Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+    claimed_at = Column(DateTime)
+    first_response_at = Column(DateTime)  # first staff reply: the three-working-day standard
+    closed_at = Column(DateTime)
+    # Call back: a number is kept only with consent, and only as long as retention allows.
+    callback_state = Column(String(16))  # offered | consent | number | done
+    callback_phone = Column(String(20))
+    callback_consented_at = Column(DateTime)
     enquiry_id = Column(Integer, ForeignKey("enquiry.id", ondelete="SET NULL"))
 
     messages = relationship("Message", back_populates="conversation", order_by="Message.id",
@@ -49,6 +57,7 @@ class Message(Base):
     sender = Column(String(8), nullable=False)  # citizen | bot | staff | system
     text = Column(Text, nullable=False, default="")
     payload = Column(JSON)  # services, buttons: whatever the channel renders beyond text
+    author_id = Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))  # staff messages
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="messages")
@@ -69,8 +78,14 @@ class Enquiry(Base):
     topic = Column(String(40), nullable=False, default="other")
     outcome = Column(String(40), nullable=False, default="unresolved")
     enquirer = Column(String(20), nullable=False, default="not_stated")
+    staff_outcome = Column(String(24))  # information | advice | assistance | safeguarding_referral | no_further_action
+    feedback = Column(String(8))  # "did you get the right information or advice when you needed it?"
 
 
 def financial_year(day: dt.date) -> str:
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+# Conversations refer to staff accounts; register those tables on the same metadata.
+import console.models  # noqa: E402,F401

@@ -164,6 +164,19 @@ class CouncilProfile(Strict):
                 return max(start, now)
         raise ValueError("no opening time in the next 30 days")  # pragma: no cover
 
+    def working_days_later(self, start: dt.datetime, days: int) -> dt.datetime:
+        """The same time of day `days` working days after `start` (weekends, closed days and bank
+        holidays skipped): the deadline for the three-working-day response standard."""
+        tz = ZoneInfo(self.opening_hours.timezone)
+        moment = start.astimezone(tz)
+        added = 0
+        while added < days:
+            moment += dt.timedelta(days=1)
+            if (DAYS[moment.weekday()] in self.opening_hours.weekly
+                    and moment.date() not in self.opening_hours.bank_holidays):
+                added += 1
+        return moment
+
     def hours_text(self) -> str:
         """Opening hours in plain English, days with the same hours grouped: 'Monday to Thursday 9am to 5pm'."""
         groups: list[tuple[list[str], Session]] = []

@@ -23,5 +23,9 @@ def _catalogue() -> Dict[str, Dict[str, str]]:
 
 def say(key: str, language: str, profile: CouncilProfile, **extra: str) -> str:
     variants = _catalogue()[key]
-    text = variants.get(language) or variants["en"]
+    return fill(variants.get(language) or variants["en"], profile, **extra)
+
+
+def fill(text: str, profile: CouncilProfile, **extra: str) -> str:
+    """Put the council's values ({iaa_phone}...) into a text written by a council."""
     return text.format(**profile.template_values(), **extra)

@@ -3,7 +3,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from iaa.models import Base
-import directory.models  # noqa: F401  (registers the directory's tables on the same metadata)
+import console.models  # noqa: F401  (tables on the same metadata)
+import directory.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Staff console and planners' insights: pages, API, sign-in and roles."""

@@ -1,0 +1,224 @@
+"""Console API: sign-in, roles on every route, CSRF, lock-out, the claim race, audit, statistics.
+Rasa is really unreachable here (nothing listens on its port): the console does not need it."""
+import datetime as dt
+import threading
+
+import pytest
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+from sqlalchemy import select
+
+from console.auth import create_user
+from console.models import AuditEntry
+from iaa.app import create_app
+from iaa.db import session_scope
+from iaa.models import Conversation, Enquiry, Message, utcnow
+from iaa.settings import Settings
+from tests.conftest import free_port
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def app(unit_database):
+    dead = free_port()
+    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
+                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
+    application = create_app(settings)
+    for name, role in (("sam", "staff"), ("alex", "staff"), ("pat", "planner"), ("ada", "admin")):
+        create_user(f"t-{name}", name.title(), role, PASSWORD)
+    return application
+
+
+def signed_in(app, who: str) -> TestClient:
+    client = TestClient(app)
+    client.__enter__()
+    r = client.post("/console/api/login", json={"username": f"t-{who}", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return client
+
+
+def waiting_conversation(priority="normal", reason="requested", text="I need help with my mum") -> str:
+    with session_scope() as db:
+        today = dt.date.today()
+        conv = Conversation(channel="web", language="en", status="waiting", priority=priority,
+                            handoff_reason=reason, waiting_since=utcnow(), handoff_summary={"topic": "other"},
+                            enquiry=Enquiry(day=today, financial_year="2026-27", channel="web",
+                                            language_requested="en", language_delivered="en"))
+        db.add(conv)
+        db.flush()
+        db.add(Message(conversation_id=conv.id, sender="citizen", text=text))
+        return conv.id
+
+
+def console_routes(app):
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if path.startswith(("/console", "/insights")) and not path.startswith("/console/static") \
+                and path not in ("/console/login", "/console/api/login"):
+            yield route
+
+
+def test_every_console_route_refuses_strangers_and_wrong_roles(app):
+    stranger = TestClient(app)
+    planner, staff = signed_in(app, "pat"), signed_in(app, "sam")
+    cid = waiting_conversation()
+    checked = 0
+    for route in console_routes(app):
+        path = route.path.replace("{cid}", cid)
+        if isinstance(route, APIWebSocketRoute):
+            for client in (stranger, planner):
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    with client.websocket_connect(path) as ws:
+                        ws.receive_json()
+                assert closed.value.code == 4401
+            checked += 1
+            continue
+        assert isinstance(route, APIRoute)
+        for method in route.methods - {"HEAD"}:
+            r = stranger.request(method, path, json={}, follow_redirects=False)
+            if route.include_in_schema:
+                assert r.status_code == 401, (method, path, r.status_code)
+            else:  # pages send strangers to the sign-in page
+                assert r.status_code == 303 and r.headers["location"] == "/console/login", (method, path)
+            roles = getattr(getattr(route, "dependant", None), "dependencies", [])
+            allowed = {role for d in roles for role in getattr(d.call, "roles", ())}
+            for client, role in ((planner, "planner"), (staff, "staff")):
+                if allowed and role not in allowed:
+                    r = client.request(method, path, json={}, follow_redirects=False)
+                    assert r.status_code == 403, (role, method, path, r.status_code)
+            checked += 1
+    assert checked >= 18
+
+
+def test_pages_follow_roles(app):
+    planner, staff, admin = signed_in(app, "pat"), signed_in(app, "sam"), signed_in(app, "ada")
+    assert planner.get("/console", follow_redirects=False).status_code == 303
+    assert planner.get("/insights").status_code == 200
+    assert staff.get("/console").status_code == 200
+    assert staff.get("/insights", follow_redirects=False).status_code == 303
+    assert staff.get("/console/audit", follow_redirects=False).status_code == 303
+    assert admin.get("/console/audit").status_code == 200
+
+
+def test_writes_need_the_csrf_token(app):
+    staff = signed_in(app, "sam")
+    cid = waiting_conversation()
+    del staff.headers["X-CSRF-Token"]
+    r = staff.post(f"/console/api/conversations/{cid}/claim")
+    assert r.status_code == 403 and r.json()["detail"] == "CSRF token missing or wrong"
+    staff.headers["X-CSRF-Token"] = "forged"
+    assert staff.post(f"/console/api/conversations/{cid}/claim").status_code == 403
+
+
+def test_session_cookie_is_httponly_and_samesite(app):
+    client = TestClient(app)
+    r = client.post("/console/api/login", json={"username": "t-sam", "password": PASSWORD})
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_lock_out_after_repeated_failures_and_sign_out(app):
+    create_user("t-lock", "Lee", "staff", PASSWORD)
+    client = TestClient(app)
+    for _ in range(5):
+        r = client.post("/console/api/login", json={"username": "t-lock", "password": "wrong password!"})
+        assert r.status_code == 401 and r.json()["detail"] == "Wrong username or password"
+    r = client.post("/console/api/login", json={"username": "t-lock", "password": PASSWORD})
+    assert r.status_code == 423 and "Try again in" in r.json()["detail"]
+    # Unknown users get the same answer as wrong passwords.
+    assert client.post("/console/api/login", json={"username": "nobody", "password": "x"}).status_code == 401
+    staff = signed_in(app, "sam")
+    assert staff.get("/console/api/me").status_code == 200
+    assert staff.post("/console/api/logout").status_code == 204
+    assert staff.get("/console/api/me").status_code == 401
+
+
+def test_claim_race_has_exactly_one_winner(app):
+    cid = waiting_conversation()
+    sam, alex = signed_in(app, "sam"), signed_in(app, "alex")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def claim(name, client):
+        barrier.wait()
+        results[name] = client.post(f"/console/api/conversations/{cid}/claim")
+
+    threads = [threading.Thread(target=claim, args=a) for a in (("sam", sam), ("alex", alex))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in results.values())
+    assert codes == [200, 409]
+    loser = next(r for r in results.values() if r.status_code == 409)
+    assert loser.json()["detail"] in ("Already taken by Sam", "Already taken by Alex")
+
+
+def test_staff_work_a_conversation_and_everything_is_audited(app):
+    cid = waiting_conversation(text="<script>alert(1)</script>")
+    sam, alex, admin = signed_in(app, "sam"), signed_in(app, "alex"), signed_in(app, "ada")
+    queue = sam.get("/console/api/queue").json()["conversations"]
+    assert cid in [c["id"] for c in queue]
+    view = sam.get(f"/console/api/conversations/{cid}").json()
+    assert view["messages"][0]["text"] == "<script>alert(1)</script>"  # plain text; the page renders it inert
+    assert sam.post(f"/console/api/conversations/{cid}/reply", json={"text": "hi"}).status_code == 409
+    assert sam.post(f"/console/api/conversations/{cid}/claim").status_code == 200
+    assert sam.post(f"/console/api/conversations/{cid}/reply", json={"text": "  "}).status_code == 422
+    assert sam.post(f"/console/api/conversations/{cid}/reply", json={"text": "Hello, I'm Sam"}).status_code == 200
+    assert alex.post(f"/console/api/conversations/{cid}/reply", json={"text": "me too"}).status_code == 409
+    assert sam.post(f"/console/api/conversations/{cid}/notes", json={"text": "carer, wants call"}).status_code == 200
+    assert sam.post(f"/console/api/conversations/{cid}/transfer", json={"username": "t-alex"}).status_code == 200
+    assert alex.post(f"/console/api/conversations/{cid}/close", json={"outcome": "maybe"}).status_code == 422
+    assert alex.post(f"/console/api/conversations/{cid}/close", json={"outcome": "advice"}).status_code == 200
+    view = alex.get(f"/console/api/conversations/{cid}").json()
+    senders = [(m["sender"], (m["author"] or {}).get("name")) for m in view["messages"]]
+    assert ("staff", "Sam") in senders
+    assert view["notes"][0]["text"] == "carer, wants call" and view["notes"][0]["author"] == {"name": "Sam"}
+    assert "did you get the right information or advice" in view["messages"][-1]["text"]
+    entries = admin.get("/console/api/audit", params={"limit": 500}).json()["entries"]
+    mine = [(e["user"], e["action"]) for e in entries if e["conversation_id"] == cid]
+    for expected in (("t-sam", "view"), ("t-sam", "claim"), ("t-sam", "reply"), ("t-sam", "note"),
+                     ("t-sam", "transfer"), ("t-alex", "close")):
+        assert expected in mine
+    with session_scope() as db:
+        conv = db.get(Conversation, cid)
+        assert conv.status == "closed" and conv.enquiry.staff_outcome == "advice"
+
+
+def test_feedback_is_recorded_anonymously(app):
+    cid = waiting_conversation()
+    sam = signed_in(app, "sam")
+    sam.post(f"/console/api/conversations/{cid}/claim")
+    sam.post(f"/console/api/conversations/{cid}/close", json={"outcome": "information"})
+    citizen = TestClient(app)
+    r = citizen.post("/api/chat", json={"conversation_id": cid, "text": '/feedback{"answer": "yes"}'})
+    assert r.status_code == 200 and "Thank you" in r.json()["messages"][0]["text"]
+    planner = signed_in(app, "pat")
+    stats = planner.get("/console/api/stats").json()
+    assert stats["feedback"].get("yes", 0) >= 1 and stats["by_staff_outcome"].get("information", 0) >= 1
+    assert "messages" not in str(stats)
+    assert planner.get(f"/console/api/conversations/{cid}").status_code == 403
+
+
+def test_urgent_jumps_the_queue(app):
+    waiting_conversation()
+    urgent = waiting_conversation(priority="urgent", reason="safeguarding")
+    queue = signed_in(app, "sam").get("/console/api/queue").json()["conversations"]
+    assert queue[0]["id"] == urgent and queue[0]["priority"] == "urgent"
+
+
+def test_overdue_after_three_working_days(app):
+    cid = waiting_conversation()
+    with session_scope() as db:
+        db.get(Conversation, cid).waiting_since = utcnow() - dt.timedelta(days=10)
+    item = next(c for c in signed_in(app, "sam").get("/console/api/queue").json()["conversations"] if c["id"] == cid)
+    assert item["overdue"] is True
+
+
+def test_stats_refuse_backwards_ranges(app):
+    planner = signed_in(app, "pat")
+    assert planner.get("/console/api/stats", params={"from": "2026-05-01", "to": "2026-04-01"}).status_code == 422
+    assert planner.get("/console/api/stats", params={"from": "yesterday"}).status_code == 422
