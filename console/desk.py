@@ -3,6 +3,7 @@ return to the bot, close. Each action is audited and reaches the citizen live.""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, Callable, Dict, List, Optional
 
 from sqlalchemy import case, func, select, update
@@ -15,6 +16,8 @@ from iaa.profile import CouncilProfile
 from iaa.texts import say
 
 from .auth import Staff, audit
+
+log = logging.getLogger(__name__)
 from .models import Note, StaffUser
 
 STAFF_OUTCOMES = ("information", "advice", "assistance", "safeguarding_referral", "no_further_action")
@@ -32,10 +35,11 @@ def _iso(value: Optional[dt.datetime]) -> Optional[str]:
 
 
 class StaffDesk:
-    def __init__(self, hub: Hub, bot: BotClient, profile: Callable[[], CouncilProfile]) -> None:
+    def __init__(self, hub: Hub, bot: BotClient, profile: Callable[[], CouncilProfile], sms=None) -> None:
         self.hub = hub
         self.bot = bot
         self.profile = profile
+        self.sms = sms  # channels.sms.SmsSender, or None when SMS is off
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -133,8 +137,8 @@ class StaffDesk:
             joined = self._tell_citizen(db, conv, "staff_joined", name=staff.first_name)
             audit(db, staff, "claim", cid)
             item = self._item(conv, self._names(db))
-        self._push(conv, [joined])
         self._queue_changed()
+        self._push(conv, [joined])
         return item
 
     def reply(self, staff: Staff, cid: str, text: str) -> Dict[str, Any]:
@@ -167,8 +171,8 @@ class StaffDesk:
             conv.status, conv.assigned_to, conv.claimed_at = "waiting", None, None
             left = self._tell_citizen(db, conv, "staff_released")
             audit(db, staff, "release", cid)
-        self._push(conv, [left])
         self._queue_changed()
+        self._push(conv, [left])
 
     def transfer(self, staff: Staff, cid: str, username: str) -> None:
         with session_scope() as db:
@@ -180,8 +184,8 @@ class StaffDesk:
             conv.assigned_to, conv.claimed_at = to.id, utcnow()
             joined = self._tell_citizen(db, conv, "staff_joined", name=to.first_name)
             audit(db, staff, "transfer", cid, detail=f"to {to.username}")
-        self._push(conv, [joined])
         self._queue_changed()
+        self._push(conv, [joined])
 
     def return_to_bot(self, staff: Staff, cid: str) -> None:
         with session_scope() as db:
@@ -196,8 +200,8 @@ class StaffDesk:
             conv.handoff_reason, conv.waiting_since = None, None
             back = self._tell_citizen(db, conv, "returned_to_bot")
             audit(db, staff, "return_to_bot", cid)
-        self._push(conv, [back])
         self._queue_changed()
+        self._push(conv, [back])
 
     def close(self, staff: Staff, cid: str, outcome: str) -> None:
         if outcome not in STAFF_OUTCOMES:
@@ -216,8 +220,8 @@ class StaffDesk:
                 {"title": say("feedback_no", conv.language, self.profile()), "payload": '/feedback{"answer": "no"}'},
             ])
             audit(db, staff, "close", cid, detail=outcome)
-        self._push(conv, [ended])
         self._queue_changed()
+        self._push(conv, [ended])
 
     # -- telling people ----------------------------------------------------------------------
 
@@ -231,12 +235,24 @@ class StaffDesk:
         return message
 
     def _push(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
+        if conv.channel == "sms":
+            self._text(conv, messages)
+            return
         self.hub.publish(f"citizen:{conv.id}", {
             "type": "update", "conversation_id": conv.id, "status": conv.status,
             "language": conv.language, "messages": messages,
             "handoff": ({"reason": conv.handoff_reason, "priority": conv.priority or "normal"}
                         if conv.status in ("waiting", "with_staff") else None),
         })
+
+    def _text(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
+        if self.sms is None or not conv.sms_number:
+            raise DeskError(502, "Saved, but SMS is not set up here, so the citizen has not been sent it")
+        try:
+            self.sms.send(conv.sms_number, messages)
+        except Exception as e:  # Twilio's errors are many; staff need to know it did not go
+            log.warning("SMS to a citizen failed: %s", type(e).__name__)
+            raise DeskError(502, "Saved, but the text message could not be sent. Try again or phone them.")
 
     def _queue_changed(self) -> None:
         self.hub.publish("queue", {"type": "queue_changed"})

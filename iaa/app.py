@@ -18,6 +18,8 @@ from sqlalchemy import text
 from channels.bot import BotClient
 from channels.conversations import ConversationService
 from channels.hub import Hub
+from channels.sms import SmsSender
+from channels.sms import router as sms_router
 from channels.web.api import router as chat_router
 from console.api import STATIC as CONSOLE_STATIC
 from console.api import router as console_router
@@ -47,7 +49,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         app.state.bot = bot
         app.state.profile = lambda: cached_profile(profile_path)
         app.state.conversations = ConversationService(bot, app.state.profile, app.state.hub, load_detector())
-        app.state.desk = StaffDesk(app.state.hub, bot, app.state.profile)
+        sms = (SmsSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
+                         http_client=getattr(app.state, "twilio_http_client", None))
+               if settings.sms_enabled else None)
+        app.state.desk = StaffDesk(app.state.hub, bot, app.state.profile, sms)
         yield
         bot.close()
 
@@ -92,7 +97,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                             status_code=200 if ok else 503)
 
     app.state.canned_replies = canned
+    app.state.settings = settings
     app.include_router(chat_router)
+    app.include_router(sms_router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

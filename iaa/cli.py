@@ -83,6 +83,34 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def create_demo_accounts_if_none() -> None:
+    """Development only: one account per role with a fresh random password, so the console can
+    be tried at once. Production has no default accounts or passwords."""
+    import secrets
+
+    from sqlalchemy import func, select
+
+    from console.auth import create_user
+    from console.models import StaffUser
+
+    from .db import session_scope
+    from .settings import VAR
+
+    with session_scope() as db:
+        if db.scalar(select(func.count()).select_from(StaffUser)):
+            return
+    lines = []
+    for role, name in (("staff", "Sam"), ("planner", "Pat"), ("admin", "Ada")):
+        password = secrets.token_urlsafe(12)
+        create_user(f"demo-{role}", name, role, password)
+        lines.append(f"demo-{role}  {password}")
+    path = VAR / "demo-accounts.txt"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    print(f"[console] development accounts created (sign in at /console/login):\n  " + "\n  ".join(lines)
+          + f"\n  (also in {path.relative_to(ROOT)})")
+
+
 def load_sample_directory_if_empty() -> None:
     from sqlalchemy import func, select
 
@@ -113,6 +141,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"[serve] council profile: {profile.council.name} ({settings.profile_path})")
     cmd_db_upgrade(args)
     load_sample_directory_if_empty()
+    if settings.mode == "development":
+        create_demo_accounts_if_none()
     model = ensure_model()
     ports = Ports(frontdoor=settings.port, rasa=urlsplit(settings.rasa_url).port or 5005,
                   actions=urlsplit(settings.action_url).port or 5055)

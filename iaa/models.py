@@ -39,6 +39,7 @@ class Conversation(Base):
     callback_state = Column(String(16))  # offered | consent | number | done
     callback_phone = Column(String(20))
     callback_consented_at = Column(DateTime)
+    sms_number = Column(String(20), index=True)  # SMS only: kept while needed to reply
     enquiry_id = Column(Integer, ForeignKey("enquiry.id", ondelete="SET NULL"))
 
     messages = relationship("Message", back_populates="conversation", order_by="Message.id",

@@ -28,6 +28,17 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
 
+    # SMS through Twilio: off unless all three are set.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    # The address Twilio calls, for checking its signature behind a proxy (e.g. https://chat.example.org).
+    public_base_url: str = ""
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
     class Config:
         env_prefix = "IAA_"
 

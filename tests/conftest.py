@@ -105,3 +105,27 @@ def browser_page(_browser):
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def staff_login(servers):
+    """Creates an account in the running servers' database with the real CLI; returns
+    (username, password, first name)."""
+    import itertools
+    import subprocess
+    import sys
+
+    counter = itertools.count(1)
+
+    def make(role: str = "staff"):
+        n = next(counter)
+        username, first_name, password = f"{role}{n}", f"{role.title()}{n}", f"long enough password {n}"
+        env = {**os.environ, "IAA_DATABASE_URL": servers.group.settings.database_url}
+        result = subprocess.run(
+            [sys.executable, "-m", "iaa.cli", "user", "add", username, "--first-name", first_name,
+             "--role", role, "--password-stdin"],
+            input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return username, password, first_name
+
+    return make

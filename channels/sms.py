@@ -1,0 +1,128 @@
+"""SMS through Twilio: signed inbound webhooks, compact text replies, staff replies sent later.
+
+Off unless IAA_TWILIO_ACCOUNT_SID, IAA_TWILIO_AUTH_TOKEN and IAA_TWILIO_FROM_NUMBER are set."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional
+from xml.sax.saxutils import escape
+
+from anyio import to_thread
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from iaa.db import session_scope
+from iaa.models import Conversation
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/channels/sms", tags=["sms"])
+SMS_LIMIT = 1600  # Twilio's maximum body; longer texts are cut at a sentence
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def render_sms(messages: List[Dict[str, Any]]) -> str:
+    """Compact plain text: services as short lines, buttons as words to reply with."""
+    parts: List[str] = []
+    for m in messages:
+        if m.get("text"):
+            parts.append(m["text"])
+        for i, s in enumerate(m.get("services") or [], start=1):
+            line = f"{i}. {s.get('name', '')}"
+            for key in ("town", "schedule", "phone", "cost"):
+                if s.get(key):
+                    line += f" - {s[key]}"
+            if s.get("stale") and s.get("last_checked"):
+                line += f" (last checked {s['last_checked']})"
+            parts.append(line)
+        titles = [b["title"] for b in m.get("buttons") or [] if not b["payload"].startswith("/feedback")]
+        if titles:
+            parts.append("You can reply: " + " / ".join(titles))
+        if any(b["payload"].startswith("/feedback") for b in m.get("buttons") or []):
+            parts.append("Reply YES or NO.")
+    text = "\n\n".join(parts)
+    if len(text) > SMS_LIMIT:
+        cut = text[: SMS_LIMIT - 1]
+        text = cut[: max(cut.rfind(". ") + 1, SMS_LIMIT // 2)] + "…"
+    return text
+
+
+def twiml(text: str) -> Response:
+    body = f"<Response><Message>{escape(text)}</Message></Response>" if text else "<Response/>"
+    return Response(f'<?xml version="1.0" encoding="UTF-8"?>{body}', media_type="application/xml")
+
+
+class SmsSender:
+    """Sends texts that are not a direct answer (a staff member's reply) through Twilio's API."""
+
+    def __init__(self, account_sid: str, auth_token: str, from_number: str, http_client=None) -> None:
+        from twilio.rest import Client
+
+        self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.from_number = from_number
+
+    def send(self, to: str, messages: List[Dict[str, Any]]) -> None:
+        body = render_sms(messages)
+        if body:
+            self.client.messages.create(to=to, from_=self.from_number, body=body)
+
+
+def _feedback_word(text: str) -> Optional[str]:
+    word = text.strip().lower().rstrip(".!")
+    return {"yes": "yes", "do": "yes", "ie": "yes", "no": "no", "naddo": "no", "na": "no"}.get(word)
+
+
+@router.post("/inbound", response_class=Response,
+             responses={200: {"content": {"application/xml": {}}, "description": "TwiML reply"},
+                        403: {"description": "Bad or missing Twilio signature"},
+                        404: {"description": "SMS is not configured"}})
+async def inbound(request: Request) -> Response:
+    """Twilio's webhook for an incoming text. Answers with TwiML."""
+    settings = request.app.state.settings
+    if not settings.sms_enabled:
+        raise HTTPException(404, "SMS is not configured for this council")
+    form = await request.form()
+    params = {k: v for k, v in form.items() if isinstance(v, str)}
+    url = (settings.public_base_url.rstrip("/") + request.url.path) if settings.public_base_url else str(request.url)
+    from twilio.request_validator import RequestValidator
+
+    if not RequestValidator(settings.twilio_auth_token).validate(
+            url, params, request.headers.get("x-twilio-signature", "")):
+        raise HTTPException(403, "Twilio signature missing or wrong")
+    sender, text = params.get("From", ""), (params.get("Body") or "").strip()
+    if not E164.match(sender):
+        raise HTTPException(422, "From must be a phone number in E.164 form")
+    if not text:
+        return twiml("")
+    text = text[: settings.max_message_chars]
+    service = request.app.state.conversations
+    cid = await to_thread.run_sync(_open_conversation, sender)
+    if cid and _feedback_word(text) and await to_thread.run_sync(_is_closed, cid):
+        text = '/feedback{"answer": "%s"}' % _feedback_word(text)
+    turn = await to_thread.run_sync(service.handle_citizen_message, cid, text, None, "sms")
+    if cid is None:
+        await to_thread.run_sync(_remember_number, turn.conversation_id, sender)
+    return twiml(render_sms(turn.messages))
+
+
+def _open_conversation(number: str) -> Optional[str]:
+    """The texter's current conversation: the latest one not closed, or just closed (feedback)."""
+    with session_scope() as db:
+        conv = db.scalars(select(Conversation).where(Conversation.sms_number == number)
+                          .order_by(Conversation.created_at.desc()).limit(1)).first()
+        if conv is None:
+            return None
+        if conv.status == "closed" and (conv.enquiry is None or conv.enquiry.feedback is not None):
+            return None  # a new text after the feedback starts a new conversation
+        return conv.id
+
+
+def _is_closed(cid: str) -> bool:
+    with session_scope() as db:
+        return db.get(Conversation, cid).status == "closed"
+
+
+def _remember_number(cid: str, number: str) -> None:
+    with session_scope() as db:
+        db.get(Conversation, cid).sms_number = number

@@ -1,0 +1,100 @@
+"""SMS through Twilio with real signed requests (twilio's own RequestValidator). Twilio's servers
+are the edge of the world: outbound texts are captured by a stand-in for twilio's HTTP client."""
+import pytest
+from fastapi.testclient import TestClient
+from twilio.http.response import Response as TwilioResponse
+from twilio.request_validator import RequestValidator
+
+from console.auth import create_user
+from iaa.app import create_app
+from iaa.settings import Settings
+from tests.conftest import free_port
+
+TOKEN = "twilio-test-auth-token"
+SID = "AC" + "0" * 32
+
+
+class CapturingTwilio:
+    """Records what would have gone to api.twilio.com and answers as Twilio does."""
+
+    def __init__(self):
+        self.sent = []
+
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                allow_redirects=False):
+        self.sent.append(dict(data or {}))
+        return TwilioResponse(201, '{"sid": "SM%s", "status": "queued"}' % ("1" * 32))
+
+
+@pytest.fixture(scope="module")
+def sms_app(unit_database):
+    dead = free_port()
+    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
+                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}",
+                        rasa_timeout=2, twilio_account_sid=SID, twilio_auth_token=TOKEN,
+                        twilio_from_number="+441632960001", public_base_url="https://chat.example.org")
+    app = create_app(settings)
+    app.state.twilio_http_client = CapturingTwilio()
+    create_user("sms-staff", "Siân", "staff", "long enough password")
+    with TestClient(app) as client:
+        yield app, client
+
+
+def text_in(client, body, sender="+447700900123", sign=True):
+    params = {"From": sender, "To": "+441632960001", "Body": body, "MessageSid": "SM" + "2" * 32}
+    url = "https://chat.example.org/channels/sms/inbound"
+    headers = {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, params)} if sign else {}
+    return client.post("/channels/sms/inbound", data=params, headers=headers)
+
+
+def test_unsigned_or_forged_requests_are_refused(sms_app):
+    _, client = sms_app
+    assert text_in(client, "hello", sign=False).status_code == 403
+    r = client.post("/channels/sms/inbound", data={"From": "+447700900123", "Body": "hi"},
+                    headers={"X-Twilio-Signature": "forged"})
+    assert r.status_code == 403
+
+
+def test_bad_sender_is_refused(sms_app):
+    _, client = sms_app
+    assert text_in(client, "hello", sender="not-a-number").status_code == 422
+
+
+def test_disclosure_by_text_hands_off_urgently_even_with_the_bot_down(sms_app):
+    app, client = sms_app
+    r = text_in(client, "my husband hits me", sender="+447700900999")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    assert "999" in r.text and "<Message>" in r.text
+    staff = TestClient(app)
+    csrf = staff.post("/console/api/login", json={"username": "sms-staff", "password": "long enough password"}).json()["csrf_token"]
+    staff.headers["X-CSRF-Token"] = csrf
+    item = next(c for c in staff.get("/console/api/queue").json()["conversations"] if c["channel"] == "sms")
+    assert item["priority"] == "urgent" and item["reason"] == "safeguarding"
+    # A staff member's reply goes out by SMS to the texter.
+    assert staff.post(f"/console/api/conversations/{item['id']}/claim").status_code == 200
+    assert staff.post(f"/console/api/conversations/{item['id']}/reply", json={"text": "I'm here. Are you safe now?"}).status_code == 200
+    sent = app.state.twilio_http_client.sent
+    assert sent[-2]["To"] == "+447700900999" and "Siân from our team has joined" in sent[-2]["Body"]
+    assert sent[-1]["Body"] == "I'm here. Are you safe now?" and sent[-1]["From"] == "+441632960001"
+    # The same number's next text joins the same conversation.
+    r = text_in(client, "yes I'm ok for now", sender="+447700900999")
+    assert r.status_code == 200
+    assert staff.get(f"/console/api/conversations/{item['id']}").json()["messages"][-1]["text"] == "yes I'm ok for now"
+
+
+def test_sms_is_off_without_credentials(unit_database):
+    app = create_app(Settings(database_url=unit_database, mode="test", rasa_token="t"))
+    with TestClient(app) as client:
+        assert client.post("/channels/sms/inbound", data={"Body": "hi"}).status_code == 404
+
+
+def test_render_sms_is_compact():
+    from channels.sms import render_sms
+
+    text = render_sms([{"text": "Here are some services:", "services": [
+        {"name": "Lunch club", "town": "Llandeilo", "schedule": "Tuesdays 12pm", "phone": "029 2018 0201",
+         "cost": "£4", "stale": True, "last_checked": "1 March 2025"}],
+        "buttons": [{"title": "Talk to a person", "payload": "/request_person"}]}])
+    assert text == ("Here are some services:\n\n1. Lunch club - Llandeilo - Tuesdays 12pm - 029 2018 0201 - £4"
+                    " (last checked 1 March 2025)\n\nYou can reply: Talk to a person")
+    assert len(render_sms([{"text": "A sentence. " * 400}])) <= 1600
