@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, financial_year, utcnow
 from iaa.profile import CouncilProfile
-from iaa.replies import safeguarding_reply
+from iaa.replies import safeguarding_reply, when_text
 from iaa.texts import say
 from safeguarding import Flag
 
@@ -40,6 +40,19 @@ OUTCOME_WEIGHT = {o: i for i, o in enumerate([
 
 
 FEEDBACK = re.compile(r'^/feedback\{"answer": ?"(yes|no)"\}$')
+
+
+UK_PHONE = re.compile(r"^(?:\+44|0044|0)(\d{9,10})$")
+
+
+def uk_phone(text: str) -> Optional[str]:
+    """A UK phone number in the form people write it, normalised to 0xxxx xxxxxx; else None."""
+    digits = re.sub(r"[\s\-().]", "", text.strip())
+    match = UK_PHONE.match(digits)
+    if not match:
+        return None
+    national = "0" + match.group(1)
+    return f"{national[:5]} {national[5:]}"
 
 
 class UnknownConversation(LookupError):
@@ -102,6 +115,9 @@ class ConversationService:
             return self._system_turn(cid, "conversation_closed")
         if status in ("waiting", "with_staff"):
             self._to_staff(cid, message_id)
+            callback = self._callback_step(cid, text)
+            if callback is not None:
+                return callback
             if status == "with_staff":  # the member of staff answers; no automatic reply
                 return Turn(cid, status, language, [], None)
             return self._system_turn(cid, "waiting_message_received")
@@ -162,6 +178,50 @@ class ConversationService:
                     "at": m.created_at.replace(tzinfo=dt.timezone.utc).isoformat(), "author": None}
         self.hub.publish(f"staff:{cid}", {"type": "message", "conversation_id": cid, "message": view})
 
+    def _say_with_buttons(self, db: Session, conv: Conversation, key: str, buttons) -> Dict[str, Any]:
+        profile = self.profile()
+        text = say(key, conv.language, profile, days=str(profile.retention.sms_number_days))
+        shown = [{"title": say(title, conv.language, profile), "payload": payload} for title, payload in buttons]
+        db.add(Message(conversation_id=conv.id, sender="system", text=text, payload={"buttons": shown}))
+        return {"sender": "system", "text": text, "buttons": shown}
+
+    def _callback_step(self, cid: str, text: str) -> Optional[Turn]:
+        """Consent first, then the number: nothing is kept unless the citizen agrees (para 300(m))."""
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            state, command = conv.callback_state, text.strip().lower()
+            profile = self.profile()
+            if command in ("/callback_no", "no", "no thanks", "na", "dim diolch") and state in ("offered", "consent", "number"):
+                conv.callback_state, conv.callback_phone, conv.callback_consented_at = "declined", None, None
+                key, message = "callback_declined", None
+            elif command == "/callback" and state in ("offered", "declined"):
+                conv.callback_state = "consent"
+                message = self._say_with_buttons(db, conv, "callback_consent", [
+                    ("callback_agree", "/callback_agree"), ("callback_no", "/callback_no")])
+                key = None
+            elif command == "/callback_agree" and state == "consent":
+                conv.callback_state, conv.callback_consented_at = "number", utcnow()
+                key, message = "callback_ask_number", None
+            elif state == "number":
+                phone = uk_phone(text)
+                if phone is None:
+                    key, message = "callback_bad_number", None
+                else:
+                    conv.callback_state, conv.callback_phone = "done", phone
+                    text_ = say("callback_done", conv.language, profile, phone=phone,
+                                back_at=when_text(profile.next_opening(), conv.language))
+                    db.add(Message(conversation_id=cid, sender="system", text=text_))
+                    self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+                    return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text_}],
+                                _handoff_view(conv))
+            else:
+                return None
+            if message is None:
+                text_ = say(key, conv.language, profile)
+                db.add(Message(conversation_id=cid, sender="system", text=text_))
+                message = {"sender": "system", "text": text_}
+            return Turn(cid, conv.status, conv.language, [message], _handoff_view(conv))
+
     def _feedback(self, cid: str, answer: str) -> Turn:
         """The closing question's answer, kept only as an anonymous count on the enquiry record."""
         with session_scope() as db:
@@ -207,6 +267,10 @@ class ConversationService:
                 _update_enquiry(enquiry, reply.enquiry, conv.language)
             if reply.handoff and conv.status == "bot":
                 _start_handoff(conv, reply.handoff)
+                if conv.channel == "web" and not self.profile().is_open():
+                    reply.messages.append(self._say_with_buttons(db, conv, "callback_offer", [
+                        ("callback_yes", "/callback"), ("callback_no", "/callback_no")]))
+                    conv.callback_state = "offered"
                 if enquiry is not None:
                     _raise_outcome(enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
                 self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})

@@ -1,0 +1,68 @@
+"""Call back: consent is asked, and what the number is for said, before any number is taken."""
+import pytest
+from fastapi.testclient import TestClient
+
+from channels.conversations import uk_phone
+from iaa.app import create_app
+from iaa.db import session_scope
+from iaa.models import Conversation
+from iaa.settings import Settings
+from tests.console.test_console_api import waiting_conversation
+from tests.conftest import free_port
+
+
+@pytest.fixture(scope="module")
+def client(unit_database):
+    dead = free_port()
+    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
+                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def offered() -> str:
+    cid = waiting_conversation()
+    with session_scope() as db:
+        db.get(Conversation, cid).callback_state = "offered"
+    return cid
+
+
+def say(client, cid, text):
+    r = client.post("/api/chat", json={"conversation_id": cid, "text": text})
+    assert r.status_code == 200, r.text
+    return r.json()["messages"][0]
+
+
+def test_consent_then_number(client):
+    cid = offered()
+    consent = say(client, cid, "/callback")
+    assert "only to phone you back about this conversation" in consent["text"]
+    assert "delete it after 7 days" in consent["text"]
+    assert [b["payload"] for b in consent["buttons"]] == ["/callback_agree", "/callback_no"]
+    with session_scope() as db:
+        assert db.get(Conversation, cid).callback_phone is None
+    assert "type the phone number" in say(client, cid, "/callback_agree")["text"]
+    assert "doesn't look like a UK phone number" in say(client, cid, "my number is secret")["text"]
+    done = say(client, cid, "+44 7700 900123")
+    assert "We'll call you on 07700 900123" in done["text"] and "029 2018 0999" in done["text"]
+    with session_scope() as db:
+        conv = db.get(Conversation, cid)
+        assert conv.callback_phone == "07700 900123" and conv.callback_consented_at is not None
+
+
+def test_no_number_without_consent(client):
+    cid = offered()
+    say(client, cid, "/callback")
+    # Typing a number before agreeing does not store it.
+    say(client, cid, "07700 900123")
+    assert "won't keep any number" in say(client, cid, "/callback_no")["text"]
+    with session_scope() as db:
+        assert db.get(Conversation, cid).callback_phone is None
+
+
+@pytest.mark.parametrize("written, normalised", [
+    ("07700 900123", "07700 900123"), ("+447700900123", "07700 900123"), ("(029) 2018 0123", "02920 180123"),
+    ("0044 7700-900-123", "07700 900123"), ("12345", None), ("call me", None), ("+1 555 123 4567", None),
+])
+def test_uk_phone(written, normalised):
+    assert uk_phone(written) == normalised
