@@ -50,7 +50,8 @@ def user_texts(tracker: Tracker) -> List[str]:
 
 def enquiry_payload(tracker: Tracker, topic: Optional[str], outcome: Optional[str]) -> Dict[str, Any]:
     found = classify_enquiry(" ".join(user_texts(tracker)))
-    return {"enquiry": {"topic": topic, "outcome": outcome, **found}}
+    guess = found.pop("topic_guess")
+    return {"enquiry": {"topic": topic or tracker.get_slot("last_topic") or guess, "outcome": outcome, **found}}
 
 
 class ActionSessionStart(Action):
@@ -104,18 +105,20 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     else:
         dispatcher.utter_message(response="utter_handoff_out_of_hours",
                                  back_at=when_text(council.next_opening(now)))
-    found = classify_enquiry(" ".join(user_texts(tracker)))
+    enquiry = enquiry_payload(tracker, None, None)["enquiry"]
     summary = {
         "reason": reason,
-        "topic": tracker.get_slot("last_topic") or "other",
-        "theme": found["theme"],
-        "enquirer": found["enquirer"],
+        "topic": enquiry["topic"],
+        "theme": enquiry["theme"],
+        "enquirer": enquiry["enquirer"],
         "language": tracker.get_slot("language") or "en",
     }
+    if tracker.get_slot("services_offered"):
+        summary["services_offered"] = tracker.get_slot("services_offered")
     dispatcher.utter_message(json_message={
         "handoff": {"reason": reason, "priority": "urgent" if reason == "safeguarding" else "normal",
                     "summary": summary},
-        "enquiry": {"topic": tracker.get_slot("last_topic"), **found},
+        "enquiry": enquiry,
     })
     # Staff have it now: the bot stays silent until the front door resumes the conversation.
     return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
@@ -127,6 +130,17 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher, tracker, domain):
         return handoff_events(dispatcher, tracker, "requested")
+
+
+class ActionHandoffForNeed(Action):
+    """Advice or assistance: a trained person does the proportionate assessment (para 300)."""
+
+    def name(self) -> Text:
+        return "action_handoff_for_need"
+
+    async def run(self, dispatcher, tracker, domain):
+        reason = "advice" if tracker.get_intent_of_latest_message() == "need_advice" else "assistance"
+        return handoff_events(dispatcher, tracker, reason)
 
 
 class ActionSafeguardingHandoff(Action):
@@ -142,13 +156,14 @@ class ActionSafeguardingHandoff(Action):
         language = tracker.get_slot("language") or "en"
         for text in safeguarding_reply(profile(), concern, language):
             dispatcher.utter_message(text=text)
-        found = classify_enquiry(" ".join(user_texts(tracker)))
-        summary = {"reason": "safeguarding", "concern": concern, "theme": theme,
-                   "topic": tracker.get_slot("last_topic") or "other",
-                   "enquirer": found["enquirer"], "language": language}
+        enquiry = enquiry_payload(tracker, None, "safeguarding_handoff")["enquiry"]
+        if theme != "not_stated":
+            enquiry["theme"] = theme
+        summary = {"reason": "safeguarding", "concern": concern, "theme": enquiry["theme"], "topic": enquiry["topic"],
+                   "enquirer": enquiry["enquirer"], "language": language}
         dispatcher.utter_message(json_message={
             "handoff": {"reason": "safeguarding", "priority": "urgent", "summary": summary},
-            "enquiry": {"theme": theme, "enquirer": found["enquirer"], "outcome": "safeguarding_handoff"},
+            "enquiry": enquiry,
         })
         return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 

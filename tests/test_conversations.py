@@ -85,6 +85,19 @@ def test_asking_for_a_person_hands_off_and_routes_away_from_the_bot(servers):
     assert enquiry_row(servers, cid)["outcome"] == "handoff_requested"
 
 
+@pytest.mark.parametrize("said, reason", [
+    ("my mum isn't coping at home any more and I don't know what to do", "advice"),
+    ("can you arrange for carers to come in and help my dad", "assistance"),
+])
+def test_advice_and_assistance_need_a_person(servers, said, reason):
+    body = servers.chat(said)
+    assert body["status"] == "waiting"
+    assert body["handoff"] == {"reason": reason, "priority": "normal"}
+    record = enquiry_row(servers, body["conversation_id"])
+    assert record["outcome"] == f"handoff_{reason}"
+    assert record["enquirer"] == "family_friend" and record["theme"] == "older_people"
+
+
 def test_two_misses_offer_a_person_and_yes_hands_off(servers):
     first = servers.chat("qwzx plork vrrm")
     assert "didn't understand" in first["messages"][0]["text"] or "only help" in first["messages"][0]["text"]

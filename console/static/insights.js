@@ -1,0 +1,177 @@
+/* Planners' insights: a date range, GET /console/api/stats?from=&to=, and a table per
+   dimension. Counts only, never transcripts. */
+(function () {
+  "use strict";
+  var C = window.IAAConsole;
+  var el = C.el;
+
+  var SECTIONS = [
+    { key: "by_outcome", title: "Outcomes", col: "Outcome", kind: "outcome" },
+    { key: "by_topic", title: "Topics", col: "Topic", kind: "topic" },
+    { key: "by_theme", title: "Themes", col: "Theme", kind: "theme" },
+    { key: "by_channel", title: "Channels", col: "Channel", kind: "channel" },
+    { key: "by_language", title: "Languages", col: "Language", kind: "language" },
+    { key: "feedback", title: "Citizen feedback: did the chat help?", col: "Answer", kind: "feedback" }
+  ];
+
+  function start() {
+    var form = C.$("range-form");
+    var from = C.$("from");
+    var to = C.$("to");
+    var query = new URLSearchParams(location.search);
+    var valid = /^\d{4}-\d{2}-\d{2}$/;
+    if (valid.test(query.get("from") || "") && valid.test(query.get("to") || "")) {
+      from.value = query.get("from");
+      to.value = query.get("to");
+    } else setRange("30");
+    to.max = C.isoDay(new Date());
+
+    C.loadMe().then(function (me) {
+      if (!me) return;
+      C.setUpHeader(me);
+      if (me.role !== "planner" && me.role !== "admin") {
+        fail("Insights are for planners and administrators.", null);
+        return;
+      }
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        load(true);
+      });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-range]"), function (b) {
+        b.addEventListener("click", function () {
+          setRange(b.getAttribute("data-range"));
+          load(true);
+        });
+      });
+      load(false);
+    });
+  }
+
+  function setRange(kind) {
+    var today = new Date();
+    var start = new Date(today);
+    if (kind === "7") start.setDate(today.getDate() - 6);
+    else if (kind === "30") start.setDate(today.getDate() - 29);
+    else if (kind === "month") start = new Date(today.getFullYear(), today.getMonth(), 1);
+    else if (kind === "fy") {
+      // Welsh local government financial year: 1 April to 31 March.
+      var year = today.getMonth() >= 3 ? today.getFullYear() : today.getFullYear() - 1;
+      start = new Date(year, 3, 1);
+    }
+    C.$("from").value = C.isoDay(start);
+    C.$("to").value = C.isoDay(today);
+  }
+
+  function fail(text, field) {
+    var box = C.clear(C.$("range-error"));
+    box.appendChild(el("p", null, [text]));
+    ["from", "to"].forEach(function (id) {
+      C.$(id).removeAttribute("aria-invalid");
+    });
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    }
+  }
+
+  function load(userAsked) {
+    var from = C.$("from");
+    var to = C.$("to");
+    if (!from.value) return fail("Enter the first day of the range.", from);
+    if (!to.value) return fail("Enter the last day of the range.", to);
+    if (from.value > to.value) return fail("The first day must be on or before the last day.", from);
+    C.clear(C.$("range-error"));
+    from.removeAttribute("aria-invalid");
+    to.removeAttribute("aria-invalid");
+    C.$("stats-status").textContent = "Loading\u2026";
+    var qs = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
+    C.get("/console/api/stats?" + qs).then(function (r) {
+      if (r.redirecting) return;
+      if (!r.ok || !r.data) {
+        C.$("stats-status").textContent = "";
+        return fail(C.detail(r.data, "The counts could not be loaded (error " + r.status + ")."), null);
+      }
+      history.replaceState(null, "", location.pathname + "?" + qs);
+      draw(r.data, from.value, to.value);
+      C.$("stats-status").textContent = "Showing " + C.number(r.data.total) + " enquiries.";
+      if (userAsked) C.$("stats-heading").focus();
+    });
+  }
+
+  function rangeText(from, to) {
+    var a = C.formatDate(from + "T12:00:00");
+    var b = C.formatDate(to + "T12:00:00");
+    return from === to ? a : a + " to " + b;
+  }
+
+  function draw(data, from, to) {
+    C.$("stats").hidden = false;
+    var range = rangeText(from, to);
+    C.$("stats-heading").textContent = "Results for " + range;
+    var total = Number(data.total) || 0;
+    var totalP = C.clear(C.$("stats-total"));
+    totalP.appendChild(el("strong", null, [C.number(total)]));
+    totalP.appendChild(document.createTextNode(total === 1 ? " enquiry" : " enquiries"));
+    var box = C.clear(C.$("stats-tables"));
+    SECTIONS.forEach(function (section) {
+      var counts = data[section.key];
+      if (!counts || typeof counts !== "object") counts = {};
+      box.appendChild(table(section, counts, section.key === "feedback" ? null : total));
+    });
+  }
+
+  /* A bar for sighted readers (width set through the CSSOM, which a strict CSP allows). */
+  function bar(rem) {
+    var span = el("span", { className: "bar", "aria-hidden": "true" });
+    span.style.width = rem + "rem";
+    return span;
+  }
+
+  function table(section, counts, total) {
+    var rows = Object.keys(counts)
+      .map(function (code) {
+        return { code: code, n: Number(counts[code]) || 0 };
+      })
+      .sort(function (a, b) {
+        return b.n - a.n || a.code.localeCompare(b.code);
+      });
+    var sum = rows.reduce(function (s, r) {
+      return s + r.n;
+    }, 0);
+    var base = total === null ? sum : total;
+    var max = rows.reduce(function (m, r) {
+      return Math.max(m, r.n);
+    }, 0);
+    var body = el("tbody");
+    rows.forEach(function (r) {
+      var share = base ? Math.round((r.n / base) * 1000) / 10 : 0;
+      body.appendChild(
+        el("tr", null, [
+          el("th", { scope: "row" }, [C.label(section.kind, r.code)]),
+          el("td", { className: "num" }, [C.number(r.n)]),
+          el("td", { className: "num" }, [
+            share.toLocaleString("en-GB") + "%",
+            bar(max ? Math.max(0.2, Math.round((r.n / max) * 50) / 10) : 0)
+          ])
+        ])
+      );
+    });
+    if (!rows.length) body.appendChild(el("tr", null, [el("td", { colspan: "3" }, ["None in this range."])]));
+    return el("div", { className: "table-wrap" }, [
+      el("table", { className: "data-table" }, [
+        el("caption", null, [section.title]),
+        el("thead", null, [
+          el("tr", null, [
+            el("th", { scope: "col" }, [section.col]),
+            el("th", { scope: "col", className: "num" }, ["Count"]),
+            el("th", { scope: "col", className: "num" }, ["Share"])
+          ])
+        ]),
+        body
+      ])
+    ]);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
