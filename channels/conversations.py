@@ -267,7 +267,8 @@ class ConversationService:
                 _update_enquiry(enquiry, reply.enquiry, conv.language)
             if reply.handoff and conv.status == "bot":
                 _start_handoff(conv, reply.handoff)
-                if conv.channel == "web" and not self.profile().is_open():
+                if (conv.channel == "web" and conv.handoff_reason != "safeguarding"
+                        and not self.profile().is_open()):
                     reply.messages.append(self._say_with_buttons(db, conv, "callback_offer", [
                         ("callback_yes", "/callback"), ("callback_no", "/callback_no")]))
                     conv.callback_state = "offered"
@@ -297,7 +298,7 @@ def _start_handoff(conv: Conversation, handoff: Dict[str, Any]) -> None:
 
 def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> None:
     enquiry.language_delivered = language
-    for dim in ("theme", "topic", "enquirer"):
+    for dim in ("theme", "topic", "enquirer", "area"):
         value = found.get(dim)
         if value and value not in ("not_stated", "other"):
             setattr(enquiry, dim, value)

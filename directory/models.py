@@ -1,9 +1,11 @@
 """Directory tables: the Open Referral UK 3.0 core the bot answers from.
 
-One row per ORUK object, keyed by the publisher's id (upserts are by id). Service-owned objects
-(phones, contacts, schedules, service areas, languages, cost options, attributes, service at
-location links) are deleted with their service; locations, organisations and taxonomy terms are
-shared between services.
+One row per ORUK object, keyed by the publisher's id (upserts are by id). Organisations, locations,
+taxonomies and taxonomy terms are shared between services. Service-owned objects (service at
+location links, phones, contacts, schedules, service areas, languages, cost options, attributes)
+are keyed by (service_id, id) and deleted with their service: ORUK JSON feeds embed the same
+object (a shared phone or contact) in several services, and each service keeps its own copy.
+Addresses are likewise keyed by (location_id, id).
 
 Local extensions to ORUK 3.0 (exported as extra properties, which the schemas allow):
 `service.name_cy`, `service.description_cy` (Welsh text), `service.keywords` (comma separated, as
@@ -86,8 +88,8 @@ class Location(Base):
 class Address(Base):
     __tablename__ = "dir_address"
 
+    location_id = Column(String(ID), ForeignKey("dir_location.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    location_id = Column(String(ID), ForeignKey("dir_location.id", ondelete="CASCADE"), nullable=False, index=True)
     attention = Column(String(255))
     address_1 = Column(String(255))
     address_2 = Column(String(255))
@@ -102,8 +104,8 @@ class Address(Base):
 class ServiceAtLocation(Base):
     __tablename__ = "dir_service_at_location"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     location_id = Column(String(ID), ForeignKey("dir_location.id"), nullable=False, index=True)
     description = Column(Text)
 
@@ -113,22 +115,24 @@ class ServiceAtLocation(Base):
 class Contact(Base):
     __tablename__ = "dir_contact"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     name = Column(String(255))
     title = Column(String(255))
     department = Column(String(255))
     email = Column(String(255))
 
-    phones = relationship("Phone", order_by="Phone.id", viewonly=True)
+    phones = relationship("Phone", order_by="Phone.id", viewonly=True,
+                          primaryjoin="and_(Phone.service_id == Contact.service_id, Phone.contact_id == Contact.id)",
+                          foreign_keys="[Phone.service_id, Phone.contact_id]")
 
 
 class Phone(Base):
     __tablename__ = "dir_phone"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
-    contact_id = Column(String(ID), ForeignKey("dir_contact.id", ondelete="CASCADE"), index=True)
+    contact_id = Column(String(ID))  # one of the same service's contacts
     number = Column(String(40), nullable=False)
     extension = Column(String(16))
     type = Column(String(32))
@@ -138,8 +142,8 @@ class Phone(Base):
 class Schedule(Base):
     __tablename__ = "dir_schedule"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     service_at_location_id = Column(String(ID))
     valid_from = Column(Date)
     valid_to = Column(Date)
@@ -161,8 +165,8 @@ class Schedule(Base):
 class ServiceArea(Base):
     __tablename__ = "dir_service_area"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     name = Column(String(255))
     description = Column(Text)
     extent = Column(Text)
@@ -173,8 +177,8 @@ class ServiceArea(Base):
 class Language(Base):
     __tablename__ = "dir_language"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     name = Column(String(100))
     code = Column(String(16))  # BCP 47 / ISO 639-1: "cy", "en"
     note = Column(Text)
@@ -184,8 +188,8 @@ class Language(Base):
 class CostOption(Base):
     __tablename__ = "dir_cost_option"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     valid_from = Column(Date)
     valid_to = Column(Date)
     option = Column(Text)
@@ -225,8 +229,8 @@ class ServiceAttribute(Base):
 
     __tablename__ = "dir_service_attribute"
 
+    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), primary_key=True)
     id = Column(String(ID), primary_key=True)
-    service_id = Column(String(ID), ForeignKey("dir_service.id", ondelete="CASCADE"), nullable=False, index=True)
     taxonomy_term_id = Column(String(ID), ForeignKey("dir_taxonomy_term.id"), nullable=False, index=True)
     link_type = Column(String(64))
     value = Column(Text)

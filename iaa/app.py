@@ -25,6 +25,7 @@ from console.api import STATIC as CONSOLE_STATIC
 from console.api import router as console_router
 from console.canned import load_canned_replies
 from console.desk import StaffDesk
+from directory.api import router as directory_router
 from safeguarding import load_detector
 
 from . import __version__
@@ -100,6 +101,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.settings = settings
     app.include_router(chat_router)
     app.include_router(sms_router)
+    app.include_router(directory_router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

@@ -41,27 +41,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_directory_import(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from directory.importer import import_services, read_services
-
-    from .db import session_scope
-
-    try:
-        records = read_services(Path(args.path))
-    except (OSError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    with tqdm(total=len(records), unit="service", disable=len(records) < 500 or args.quiet) as bar, \
-            session_scope() as db:
-        summary = import_services(db, records, args.path, dry_run=args.dry_run, progress=bar.update)
-    for problem in summary.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
-    print(f"[directory] {'dry run: would have ' if args.dry_run else ''}{summary}")
-    return 1 if summary.problems else 0
-
-
 def cmd_user_add(args: argparse.Namespace) -> int:
     import getpass
 
@@ -187,12 +166,15 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(func=cmd_user_add)
 
-    d = sub.add_parser("directory", help="service directory jobs").add_subparsers(dest="directory_command", required=True)
-    imp = d.add_parser("import", help="import Open Referral UK 3.0 service JSON")
-    imp.add_argument("path")
-    imp.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
-    imp.add_argument("--quiet", action="store_true", help="no progress bar")
-    imp.set_defaults(func=cmd_directory_import)
+    from directory.cli import register as register_directory
+
+    register_directory(sub)
+    try:
+        from safeguarding.cli import register as register_safeguarding
+    except ImportError:  # pragma: no cover - the lexicon tools ship with the detector
+        register_safeguarding = None
+    if register_safeguarding:
+        register_safeguarding(sub)
     return p
 
 

@@ -79,6 +79,7 @@ class Enquiry(Base):
     topic = Column(String(40), nullable=False, default="other")
     outcome = Column(String(40), nullable=False, default="unresolved")
     enquirer = Column(String(20), nullable=False, default="not_stated")
+    area = Column(String(60))  # the town asked about, for unmet need (para 76); never an address
     staff_outcome = Column(String(24))  # information | advice | assistance | safeguarding_referral | no_further_action
     feedback = Column(String(8))  # "did you get the right information or advice when you needed it?"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -65,6 +67,10 @@ def start_processes(model: Path, name: str) -> Running:
     db_url = f"sqlite:///{_TMP / name / 'frontdoor.db'}"
     (_TMP / name).mkdir(exist_ok=True)
     upgrade(db_url)
+    load_sample = subprocess.run(
+        [sys.executable, "-m", "iaa.cli", "directory", "import", str(ROOT / "directory/sample/services.json"),
+         "--quiet"], cwd=ROOT, env={**os.environ, "IAA_DATABASE_URL": db_url}, capture_output=True, text=True)
+    assert load_sample.returncode == 0, load_sample.stderr
     settings = Settings(database_url=db_url, mode="test", rasa_token=f"test-token-{name}")
     ports = Ports(frontdoor=free_port(), rasa=free_port(), actions=free_port())
     group = FrontDoorProcesses(settings, model, ports, log_dir=_TMP / name / "logs")
@@ -112,8 +118,6 @@ def staff_login(servers):
     """Creates an account in the running servers' database with the real CLI; returns
     (username, password, first name)."""
     import itertools
-    import subprocess
-    import sys
 
     counter = itertools.count(1)
 

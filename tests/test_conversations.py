@@ -11,7 +11,7 @@ TOPICS = [
     ("what kinds of support are there for people who need help?", "how_care_works", ["help"]),
     ("how do I get an assessment for my mum", "assessment", ["assessment"]),
     ("can I have a carer's assessment? I look after my husband", "assessment", ["carer"]),
-    ("how do I raise a concern about my neighbour's well-being", "raising_concern", ["999"]),
+    ("what is the process for raising a concern with social services", "raising_concern", ["999"]),
     ("how much will I have to pay for care", "charges_finance", ["financial assessment"]),
     ("what are direct payments", "direct_payments", ["direct payment"]),
     ("what help is there for carers", "carer_support", ["carer"]),
@@ -86,7 +86,7 @@ def test_asking_for_a_person_hands_off_and_routes_away_from_the_bot(servers):
 
 
 @pytest.mark.parametrize("said, reason", [
-    ("my mum isn't coping at home any more and I don't know what to do", "advice"),
+    ("what should I do about my mum, she keeps forgetting things and I need some advice", "advice"),
     ("can you arrange for carers to come in and help my dad", "assistance"),
 ])
 def test_advice_and_assistance_need_a_person(servers, said, reason):
@@ -131,4 +131,57 @@ def test_enquiry_records_hold_no_text_or_identifiers(servers):
         columns = {r[1] for r in c.execute(text("PRAGMA table_info(enquiry)"))}
     engine.dispose()
     assert columns == {"id", "day", "financial_year", "channel", "language_requested",
-                       "language_delivered", "theme", "topic", "outcome", "enquirer"}
+                       "language_delivered", "theme", "topic", "outcome", "enquirer", "area",
+                       "staff_outcome", "feedback"}
+
+
+@pytest.mark.parametrize("said, concern", [
+    ("he hits me", "domestic_abuse"),
+    ("can you tell me about day centres, also my son keeps taking money from my purse", "adult_abuse_neglect"),
+])
+def test_disclosure_hands_off_at_once_through_the_bot(servers, said, concern):
+    body = servers.chat(said)
+    assert body["status"] == "waiting"
+    assert body["handoff"] == {"reason": "safeguarding", "priority": "urgent"}
+    text_ = " ".join(m["text"] for m in body["messages"])
+    assert "Thank you for telling us" in text_ and "999" in text_
+    record = enquiry_row(servers, body["conversation_id"])
+    assert record["outcome"] == "safeguarding_handoff"
+    engine = create_engine(servers.group.settings.database_url, future=True)
+    with engine.connect() as c:
+        summary = c.execute(text("SELECT handoff_summary FROM conversation WHERE id = :id"),
+                            {"id": body["conversation_id"]}).scalar()
+    engine.dispose()
+    assert concern in summary
+
+
+def test_disclosure_while_waiting_raises_it_to_urgent(servers):
+    cid = servers.chat("can I talk to a person please")["conversation_id"]
+    body = servers.chat("my partner won't let me leave the house and takes my money", cid)
+    assert body["handoff"] == {"reason": "safeguarding", "priority": "urgent"}
+
+
+def test_finding_a_local_service(servers):
+    body = servers.chat("is there a lunch club near Llandeilo for my dad")
+    assert body["status"] == "bot"
+    services = [s for m in body["messages"] for s in m.get("services", [])]
+    assert 1 <= len(services) <= 3
+    for card in services:
+        assert card["name"] and card["last_checked"]
+        assert "phone" in card or "email" in card or "url" in card
+    assert any("lunch" in (c["name"] + c.get("description", "")).lower() or "cinio" in c["name"].lower()
+               for c in services)
+    record = enquiry_row(servers, body["conversation_id"])
+    assert (record["topic"], record["outcome"], record["area"]) == ("find_service", "signposted", "Llandeilo")
+    more = servers.chat("show me more", body["conversation_id"])
+    shown_again = {s["name"] for m in more["messages"] for s in m.get("services", [])}
+    assert not shown_again & {s["name"] for s in services}
+
+
+def test_no_service_fits_is_recorded_as_unmet_need(servers):
+    body = servers.chat("is there a scuba diving club in Llandeilo")
+    said = " ".join(m["text"] for m in body["messages"])
+    assert "couldn't find a service" in said
+    assert "Talk to a person" in [b["title"] for m in body["messages"] for b in m.get("buttons", [])]
+    record = enquiry_row(servers, body["conversation_id"])
+    assert (record["outcome"], record["area"]) == ("no_service_found", "Llandeilo")

@@ -42,3 +42,29 @@ def test_action_server_down_then_rasa_down(doomed):
     assert "999" in body["messages"][0]["text"]
     assert ("citizen", "is anyone there?") in stored_messages(doomed, cid)
     assert httpx.get(f"{doomed.url}/readyz", timeout=10).json()["checks"]["rasa"].startswith("error")
+
+
+def assert_urgent_handoff(body):
+    assert body["status"] == "waiting"
+    assert body["handoff"] == {"reason": "safeguarding", "priority": "urgent"}
+    said = " ".join(m["text"] for m in body["messages"])
+    assert "Thank you for telling us" in said and "999" in said
+
+
+def test_disclosure_with_only_the_action_server_down(trained_model):
+    running = start_processes(trained_model, "failsafe-actions")
+    try:
+        running.group.stop_one("action server")
+        assert_urgent_handoff(running.chat("my dad hits me when he's drunk"))
+    finally:
+        running.group.stop()
+
+
+def test_disclosure_with_everything_behind_the_front_door_down(doomed):
+    # Runs after test_action_server_down_then_rasa_down: both are really stopped now.
+    body = doomed.chat("can you tell me about day centres, also my son keeps taking money from my purse")
+    assert_urgent_handoff(body)
+    # A second disclosure in a conversation already waiting keeps it urgent; nothing is lost.
+    again = doomed.chat("he hit me last night", body["conversation_id"])
+    assert again["handoff"]["priority"] == "urgent"
+    assert ("citizen", "he hit me last night") in stored_messages(doomed, body["conversation_id"])

@@ -244,7 +244,13 @@
       if (r.ok && r.data && Array.isArray(r.data.conversations) && !S.socketReady) drawQueue(r.data.conversations);
       else if (r.status === 403) showError(C.detail(r.data, "Not allowed for your role"));
     });
-    if (S.selectedId && S.conv) loadConversation(S.selectedId, { fresh: false });
+    // New messages in the open conversation: every time for one you are handling, every 30 s
+    // otherwise (each fetch is a "view" in the audit log).
+    S.polls = (S.polls || 0) + 1;
+    if (S.selectedId && S.conv) {
+      var c = S.conv.conversation;
+      if ((c.status === "with_staff" && isMine(c)) || S.polls % 6 === 0) loadConversation(S.selectedId, { fresh: false });
+    }
   }
 
   function loadQueueOnce() {
@@ -267,7 +273,7 @@
       if (item.assigned_to) return "With " + (item.assigned_to.name || item.assigned_to.username);
       return "With staff";
     }
-    if (item.status === "waiting") return "Not claimed yet";
+    if (item.status === "waiting") return "Not claimed";
     return C.label("status", item.status);
   }
 
@@ -317,13 +323,14 @@
       ["Topic", C.label("topic", summary.topic)],
       ["Enquirer", C.label("enquirer", summary.enquirer)]
     ];
-    if (summary.concern) rows.push(["Concern", C.humanize(summary.concern)]);
+    if (summary.concern) rows.push(["Concern", C.humanize(summary.concern), "q-concern"]);
     var dl = el("dl", { className: "q-summary" });
     rows.forEach(function (row) {
-      dl.appendChild(el("div", null, [el("dt", null, [row[0]]), el("dd", null, [row[1]])]));
+      dl.appendChild(el("div", { className: row[2] || null }, [el("dt", null, [row[0]]), el("dd", null, [row[1]])]));
     });
 
-    var assigned = el("p", { className: "q-assigned" + (isMine(item) ? " q-assigned--mine" : "") }, [assignedText(item)]);
+    var assignedClass = isMine(item) ? " q-assigned--mine" : item.assigned_to ? "" : " q-assigned--none";
+    var assigned = el("p", { className: "q-assigned" + assignedClass }, [assignedText(item)]);
     var details = el("div", { className: "q-details", id: detailsId }, [assigned, dl]);
 
     var li = el(
@@ -528,7 +535,7 @@
       clearMessages();
       watch(id);
     }
-    loadConversation(id, { fresh: true, focus: opts.focus, quiet: opts.quiet });
+    loadConversation(id, { fresh: true, focus: opts.focus, quiet: opts.quiet, reveal: !opts.quiet });
   }
 
   function loadConversation(id, opts) {
@@ -565,6 +572,11 @@
       drawNotes();
       drawActions();
       if (opts.focus) ui.conversationHeading.focus();
+      else if (opts.reveal) {
+        // Narrow windows (or zoom) stack the panes: bring the conversation into view.
+        var top = ui.conversationHeading.getBoundingClientRect().top;
+        if (top > window.innerHeight - 80 || top < 0) ui.conversationHeading.scrollIntoView({ block: "start" });
+      }
     });
   }
 
@@ -611,11 +623,7 @@
       if (value === null || value === undefined || value === "") return;
       dl.appendChild(el("div", { className: cls || null }, [el("dt", null, [term]), el("dd", null, [value])]));
     }
-    row("Priority", c.priority === "urgent" ? badge("urgent", "Urgent") : C.label("priority", c.priority || "normal"));
-    row("Reason", c.reason ? C.label("reason", c.reason) : null);
-    row("Status", statusText(c));
-    row("Language", C.label("language", c.language || s.language));
-    row("Channel", C.label("channel", c.channel));
+    // Priority, reason, language, channel and status are in the heading above.
     if (c.waiting_since && (c.status === "waiting" || c.status === "with_staff")) {
       row("Waiting", C.since(c.waiting_since) + " (since " + C.formatTime(c.waiting_since) + ")");
     }
@@ -683,7 +691,30 @@
     if (!messages.length) log.appendChild(el("p", { className: "hint-text" }, ["No messages yet."]));
     ui.transcript.parentNode.replaceChild(log, ui.transcript);
     ui.transcript = log;
+    followBottom(log);
+  }
+
+  function toBottom(log) {
     log.scrollTop = log.scrollHeight;
+    log.__lastTop = log.scrollTop; // the scroll event this causes is not the reader scrolling up
+    log.__atBottom = true;
+  }
+
+  /* Keep the transcript scrolled to the newest message while the reader is at the bottom,
+     also when the space around it changes (the reply box appearing, the window resizing). */
+  function followBottom(log) {
+    toBottom(log);
+    log.addEventListener("scroll", function () {
+      // Only a real move counts: a scroll event also comes when the box merely changes size.
+      if (log.scrollTop === log.__lastTop) return;
+      log.__lastTop = log.scrollTop;
+      log.__atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(function () {
+        if (log.__atBottom) toBottom(log);
+      }).observe(log);
+    }
   }
 
   function appendMessage(m) {
@@ -695,9 +726,9 @@
     var log = ui.transcript;
     var empty = log.querySelector(".hint-text");
     if (empty) log.removeChild(empty);
-    var nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    var nearBottom = log.__atBottom !== false || log.scrollHeight - log.scrollTop - log.clientHeight < 80;
     log.appendChild(buildMessage(m));
-    if (nearBottom || m.sender === "staff") log.scrollTop = log.scrollHeight;
+    if (nearBottom || m.sender === "staff") toBottom(log);
   }
 
   function incomingMessage(conversationId, message) {
@@ -730,34 +761,25 @@
   }
 
   // ---------------------------------------------------------------- actions
+  /* What can be done depends on the conversation's state and who holds it; the server checks
+     again and a refusal (e.g. 409 "Already taken by Sam") is shown in the status region. */
   function drawActions() {
     var c = S.conv.conversation;
-    var admin = S.me && S.me.role === "admin";
     var mine = isMine(c);
-    var open = c.status === "waiting" || c.status === "with_staff";
-    var held = c.status === "with_staff";
-    var someoneElse = held && !mine;
+    var waiting = c.status === "waiting";
+    var heldByMe = c.status === "with_staff" && mine;
 
-    var can = {
-      claim: c.status === "waiting" || someoneElse,
-      reply: held && mine,
-      release: held && (mine || admin),
-      returnToBot: held && (mine || admin),
-      transfer: open && (!held || mine || admin),
-      close: held && (mine || admin)
-    };
-    ui.actionClaim.hidden = !can.claim;
-    ui.actionClaim.textContent = someoneElse ? "Take over" : "Claim";
-    ui.actionRelease.hidden = !can.release;
-    ui.actionReturn.hidden = !can.returnToBot;
-    ui.transferForm.hidden = !can.transfer || !S.staff.length;
-    ui.closeForm.hidden = !can.close;
-    ui.replyForm.hidden = !can.reply;
+    ui.actionClaim.hidden = !waiting;
+    ui.actionRelease.hidden = !heldByMe;
+    ui.actionReturn.hidden = !heldByMe;
+    ui.transferForm.hidden = !heldByMe || !transferChoices(c).length;
+    ui.closeForm.hidden = !(waiting || heldByMe);
+    ui.replyForm.hidden = !heldByMe;
 
     var hint;
-    if (c.status === "waiting") hint = "Claim this conversation to reply. The citizen is told when you join.";
-    else if (held && mine) hint = "You are handling this conversation.";
-    else if (held) hint = assignedText(c) + ". Only they can reply unless it is released or transferred.";
+    if (waiting) hint = "Claim this conversation to reply. The citizen is told when you join.";
+    else if (heldByMe) hint = "You are handling this conversation.";
+    else if (c.status === "with_staff") hint = assignedText(c) + ": only they can reply, release or transfer it.";
     else if (c.status === "bot") hint = "This conversation is back with the assistant. You can still add notes.";
     else if (c.status === "closed") hint = "This conversation is closed. You can still add notes.";
     else hint = "";
@@ -765,14 +787,19 @@
     drawTransferOptions(c);
   }
 
+  function transferChoices(c) {
+    return S.staff.filter(function (p) {
+      if (!p || !p.username) return false;
+      if (S.me && p.username === S.me.username) return false;
+      return !(c.assigned_to && p.username === c.assigned_to.username);
+    });
+  }
+
   function drawTransferOptions(c) {
     var select = ui.transferSelect;
     var keep = select.value;
     while (select.options.length > 1) select.remove(1);
-    S.staff.forEach(function (p) {
-      if (!p || !p.username) return;
-      if (S.me && p.username === S.me.username && isMine(c)) return;
-      if (c.assigned_to && p.username === c.assigned_to.username) return;
+    transferChoices(c).forEach(function (p) {
       select.appendChild(el("option", { value: p.username }, [(p.name || p.username) + " (" + p.username + ")"]));
     });
     select.value = keep;
@@ -847,19 +874,32 @@
       if (!r.ok) {
         if (r.network) showError("We could not reach the server. Check your connection and try again.");
         else showError(C.detail(r.data, "That did not work (error " + r.status + "). Please try again."));
-        if (r.status === 409 || r.status === 404) loadConversation(id, { fresh: false });
+        if (r.status === 409 || r.status === 404) loadConversation(id, { fresh: false }).then(keepFocus);
+        refreshQueueIfPolling();
         return null;
       }
+      refreshQueueIfPolling();
       return r;
     });
   }
 
   function afterStateChange(message) {
     showStatus(message);
-    return loadConversation(S.selectedId, { fresh: false }).then(function () {
-      // The button pressed may have gone: keep keyboard focus in the conversation.
-      var a = document.activeElement;
-      if (!a || a === document.body || a.hidden || a.closest("[hidden]")) ui.conversationHeading.focus();
+    return loadConversation(S.selectedId, { fresh: false }).then(keepFocus);
+  }
+
+  /* The button just pressed may have gone (hidden for the conversation's new state): keep
+     keyboard focus in the conversation rather than losing it to the page. */
+  function keepFocus() {
+    var a = document.activeElement;
+    if (!a || a === document.body || a.hidden || (a.closest && a.closest("[hidden]"))) ui.conversationHeading.focus();
+  }
+
+  /* Without the live connection, show the effect of an action at once instead of at the next poll. */
+  function refreshQueueIfPolling() {
+    if (S.socketReady) return;
+    C.get("/console/api/queue").then(function (r) {
+      if (r.ok && r.data && Array.isArray(r.data.conversations) && !S.socketReady) drawQueue(r.data.conversations);
     });
   }
 

@@ -6,11 +6,13 @@
   var el = C.el;
 
   var SECTIONS = [
-    { key: "by_outcome", title: "Outcomes", col: "Outcome", kind: "outcome" },
+    { key: "by_outcome", title: "Outcomes recorded by the front door", col: "Outcome", kind: "outcome" },
+    { key: "by_staff_outcome", title: "Outcomes recorded by staff", col: "Outcome", kind: "outcome", optional: true },
     { key: "by_topic", title: "Topics", col: "Topic", kind: "topic" },
     { key: "by_theme", title: "Themes", col: "Theme", kind: "theme" },
     { key: "by_channel", title: "Channels", col: "Channel", kind: "channel" },
     { key: "by_language", title: "Languages", col: "Language", kind: "language" },
+    { key: "by_enquirer", title: "Who got in touch", col: "Enquirer", kind: "enquirer", optional: true },
     { key: "feedback", title: "Citizen feedback: did the chat help?", col: "Answer", kind: "feedback" }
   ];
 
@@ -115,6 +117,7 @@
     var box = C.clear(C.$("stats-tables"));
     SECTIONS.forEach(function (section) {
       var counts = data[section.key];
+      if (section.optional && !(counts && typeof counts === "object")) return;
       if (!counts || typeof counts !== "object") counts = {};
       box.appendChild(table(section, counts, section.key === "feedback" ? null : total));
     });

@@ -26,6 +26,18 @@ def _sqlite_can_drop_columns() -> bool:
     return sqlite3.sqlite_version_info >= (3, 35, 0)
 
 
+def _rebuild(table: str, columns, copy: str) -> None:
+    """Replaces a table no other table references: create, copy the named columns, drop, rename."""
+    op.create_table(f"{table}_new", *columns)
+    op.get_bind().execute(sa.text(f"INSERT INTO {table}_new ({copy}) SELECT {copy} FROM {table}"))
+    op.drop_table(table)
+    op.rename_table(f"{table}_new", table)
+    for c in columns:
+        if c.index:
+            op.drop_index(f"ix_{table}_new_{c.name}", table_name=table)
+            op.create_index(f"ix_{table}_{c.name}", table, [c.name])
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
@@ -49,14 +61,21 @@ def upgrade() -> None:
                       ("external_identifier", sa.String(255)), ("external_identifier_type", sa.String(64))]:
         op.add_column("dir_location", sa.Column(name, col))
 
-    op.add_column("dir_service_at_location", sa.Column("description", sa.Text))
-    op.create_index("ix_dir_service_at_location_location_id", "dir_service_at_location", ["location_id"])
+    # Service-owned rows are keyed by (service_id, id): ORUK feeds repeat one embedded object (a
+    # shared phone) in several services. Nothing references these two tables, so they are rebuilt.
+    _rebuild("dir_service_at_location", [
+        sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
+        sa.Column("location_id", sa.String(ID), sa.ForeignKey("dir_location.id"), nullable=False, index=True),
+        sa.Column("description", sa.Text),
+    ], "service_id, id, location_id")
 
     op.create_table(
         "dir_address",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("location_id", sa.String(ID), sa.ForeignKey("dir_location.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("attention", sa.String(255)),
         sa.Column("address_1", sa.String(255)),
         sa.Column("address_2", sa.String(255)),
@@ -80,29 +99,29 @@ def upgrade() -> None:
 
     op.create_table(
         "dir_contact",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("name", sa.String(255)),
         sa.Column("title", sa.String(255)),
         sa.Column("department", sa.String(255)),
         sa.Column("email", sa.String(255)),
     )
-    # dir_phone is referenced by nothing, so on SQLite it can be rebuilt to gain a foreign key.
-    with op.batch_alter_table("dir_phone") as batch:
-        batch.add_column(sa.Column("contact_id", sa.String(ID)))
-        batch.add_column(sa.Column("extension", sa.String(16)))
-        batch.add_column(sa.Column("type", sa.String(32)))
-        batch.add_column(sa.Column("description", sa.Text))
-        batch.create_foreign_key("fk_dir_phone_contact_id", "dir_contact", ["contact_id"], ["id"],
-                                 ondelete="CASCADE")
-        batch.create_index("ix_dir_phone_contact_id", ["contact_id"])
-
+    _rebuild("dir_phone", [
+        sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
+        sa.Column("contact_id", sa.String(ID)),
+        sa.Column("number", sa.String(40), nullable=False),
+        sa.Column("extension", sa.String(16)),
+        sa.Column("type", sa.String(32)),
+        sa.Column("description", sa.Text),
+    ], "service_id, id, number")
     op.create_table(
         "dir_schedule",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_at_location_id", sa.String(ID)),
         sa.Column("valid_from", sa.Date),
         sa.Column("valid_to", sa.Date),
@@ -122,9 +141,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "dir_service_area",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("name", sa.String(255)),
         sa.Column("description", sa.Text),
         sa.Column("extent", sa.Text),
@@ -133,9 +152,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "dir_language",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("name", sa.String(100)),
         sa.Column("code", sa.String(16)),
         sa.Column("note", sa.Text),
@@ -143,9 +162,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "dir_cost_option",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("valid_from", sa.Date),
         sa.Column("valid_to", sa.Date),
         sa.Column("option", sa.Text),
@@ -176,9 +195,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "dir_service_attribute",
-        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+                  primary_key=True),
+        sa.Column("id", sa.String(ID), primary_key=True),
         sa.Column("taxonomy_term_id", sa.String(ID), sa.ForeignKey("dir_taxonomy_term.id"),
                   nullable=False, index=True),
         sa.Column("link_type", sa.String(64)),
@@ -197,11 +216,12 @@ def downgrade() -> None:
     for table in ("dir_meta", "dir_service_attribute", "dir_taxonomy_term", "dir_taxonomy",
                   "dir_cost_option", "dir_language", "dir_service_area", "dir_schedule"):
         op.drop_table(table)
-    with op.batch_alter_table("dir_phone") as batch:
-        batch.drop_index("ix_dir_phone_contact_id")
-        batch.drop_constraint("fk_dir_phone_contact_id", type_="foreignkey")
-        for name in ("description", "type", "extension", "contact_id"):
-            batch.drop_column(name)
+    _rebuild("dir_phone", [
+        sa.Column("id", sa.String(ID), primary_key=True),
+        sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("number", sa.String(40), nullable=False),
+    ], "id, service_id, number")
     op.drop_table("dir_contact")
 
     inspector = sa.inspect(bind)
@@ -217,8 +237,12 @@ def downgrade() -> None:
             "WHERE a.location_id = dir_location.id ORDER BY a.id LIMIT 1)"))
     op.drop_table("dir_address")
 
-    op.drop_index("ix_dir_service_at_location_location_id", table_name="dir_service_at_location")
-    op.drop_column("dir_service_at_location", "description")
+    _rebuild("dir_service_at_location", [
+        sa.Column("id", sa.String(ID), primary_key=True),
+        sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("location_id", sa.String(ID), sa.ForeignKey("dir_location.id"), nullable=False),
+    ], "id, service_id, location_id")
     if not sqlite or _sqlite_can_drop_columns():
         for name in ("external_identifier_type", "external_identifier", "longitude", "latitude",
                      "description", "location_type"):

@@ -1,0 +1,1 @@
+"""The example council's fictional directory (services.json) and the catalogue it is built from."""

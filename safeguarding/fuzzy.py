@@ -1,0 +1,91 @@
+"""Spelling tolerance: find the lexicon word a misspelt token was meant to be.
+
+Candidates come from a symmetric-delete index (a token and a lexicon word within edit distance
+k share a string made by deleting at most k letters from each), so a look-up costs a few dozen
+dictionary probes, not a scan of the vocabulary; rapidfuzz then scores the candidates with the
+optimal-string-alignment distance (which counts a swap of two letters, "hsuband", as one edit).
+Tokens shorter than 8 letters may be one edit away, longer ones two, but only as dropped or
+extra letters ("threatnin" for "threatening", not "cancelled" for "cancered"); words of four
+letters or fewer only by a dropped or extra letter ("nevr", not "bent" for "beat"); the first
+letter must agree ("chit" is not "hit"). Ties go to the candidate needing the fewest insertions
+and deletions (people drop letters more often than they swap them: "nevr" is "never", not
+"near"). Real words that are one letter from a cue word are protected by the lexicon's
+`known_words` list.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, Optional, Set, Tuple
+
+from rapidfuzz.distance import OSA, Indel
+
+
+def max_edits(length: int) -> int:
+    return 1 if length < 8 else 2
+
+
+def _deletes1(word: str) -> Set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def deletes(word: str, k: int) -> Set[str]:
+    """The word and every string made by deleting up to k letters (never below 2 letters)."""
+    out = {word}
+    if k >= 1 and len(word) > 2:
+        first = _deletes1(word)
+        out |= first
+        if k >= 2 and len(word) > 3:
+            for w in first:
+                out |= _deletes1(w)
+    return out
+
+
+class FuzzyIndex:
+    def __init__(self, words: Iterable[str], min_word_length: int = 3):
+        self.words: Set[str] = {w for w in words if len(w) >= min_word_length and w.isalpha()}
+        self._index: Dict[str, Tuple[str, ...]] = {}
+        acc: Dict[str, Set[str]] = {}
+        for w in self.words:
+            for d in deletes(w, max_edits(len(w))):
+                acc.setdefault(d, set()).add(w)
+        self._index = {k: tuple(sorted(v)) for k, v in acc.items()}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def lookup(self, token: str) -> Optional[str]:
+        """The closest lexicon word within the allowed edits, or None."""
+        n = len(token)
+        k = max_edits(n)
+        seen: Set[str] = set()
+        index = self._index
+        for d in deletes(token, k):
+            hit = index.get(d)
+            if hit:
+                seen.update(hit)
+        best = None
+        best_key = None
+        for w in seen:
+            if w[0] != token[0]:
+                continue  # people rarely misspell the first letter; this avoids "chit" -> "hit"
+            allowed = min(k, max_edits(len(w)))
+            dist = OSA.distance(token, w, score_cutoff=allowed)
+            if dist > allowed:
+                continue
+            indel = Indel.distance(token, w)
+            if dist == 2 and indel != abs(len(w) - n):
+                continue  # two edits only as dropped or doubled letters ("threatnin")
+            if n <= 4 and indel != 1:
+                continue  # short words: a dropped or extra letter only ("nevr"), no swaps ("bent")
+            key = (dist, indel, abs(len(w) - n), w)
+            if best_key is None or key < best_key:
+                best, best_key = w, key
+        return best
+
+    def lookup_dropped(self, token: str) -> Optional[str]:
+        """A word one letter longer that `token` is that word with one letter dropped, if exactly
+        one such word keeps the token's first letter ("hom" -> "home", "kds" -> "kids")."""
+        hit = self._index.get(token)
+        if not hit:
+            return None
+        cands = [w for w in hit if len(w) == len(token) + 1 and w[0] == token[0]]
+        return cands[0] if len(cands) == 1 else None

@@ -1,0 +1,1 @@
+"""Tests of the service directory: import, export, publishing API, search and freshness."""

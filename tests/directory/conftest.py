@@ -1,0 +1,56 @@
+"""The sample directory loaded once into the unit test database (tests/conftest.py), and helpers.
+
+Sample dates are fixed around 23 November 2026, so freshness is judged as of that day."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from directory.importer import load_path, read_services
+from iaa.db import session_scope
+from iaa.settings import ROOT
+
+SAMPLE = ROOT / "directory" / "sample" / "services.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_DAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def sample_records():
+    return read_services(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_loaded(unit_database, sample_records):
+    with session_scope() as db:
+        summary = load_path(db, SAMPLE)
+    assert summary.problems == []
+    return sample_records
+
+
+@pytest.fixture(scope="module")
+def directory_db(sample_loaded):
+    """The sample, in the unit test database, for this module (loaded once per run)."""
+    return sample_loaded
+
+
+def by_name(records, name):
+    return next(r for r in records if r["name"] == name)
+
+
+def run_cli(*argv: str) -> int:
+    from directory.cli import register
+
+    parser = argparse.ArgumentParser(prog="iaa")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
