@@ -76,7 +76,9 @@ class BotClient:
             r = self._http.post(
                 f"{self.base_url}/conversations/{conversation_id}/tracker/events",
                 params={"token": self.token},
-                json=[{"event": "resume"}],
+                # action_listen after resuming, so the policies see a fresh user turn (not a
+                # continuation of the handoff action that paused the conversation).
+                json=[{"event": "resume"}, {"event": "action", "name": "action_listen"}],
             )
         except httpx.HTTPError as e:
             raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e

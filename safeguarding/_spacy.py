@@ -39,7 +39,7 @@ def _import_spacy():
 _import_spacy()
 
 import spacy  # noqa: E402
-from spacy.matcher import Matcher  # noqa: E402
+from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
 
@@ -48,4 +48,4 @@ def new_vocab():
     return spacy.blank("xx").vocab
 
 
-__all__ = ["Doc", "Matcher", "new_vocab"]
+__all__ = ["Doc", "Matcher", "PhraseMatcher", "new_vocab"]

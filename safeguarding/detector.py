@@ -5,24 +5,40 @@
                                   "taking money from my purse")
     # Flag(concern='adult_abuse_neglect', theme='older_people', language='en', cue='...')
 
-One pass per message: fold and split the text once, map the tokens to lexicon words for each
-language section (inflections, Welsh mutations, text-speak, misspellings), build a spaCy Doc per
-section from those words and run that section's Matcher. A cue that overlaps an idiom from the
-lexicon's `not` lists is dropped. Of what is left, the most urgent concern wins.
+One pass per message: fold and split the text once; for each language section of the lexicon,
+map the tokens to lexicon words (inflections, Welsh mutations, text-speak, misspellings; any other
+word becomes a placeholder), build a spaCy Doc from those words and find the cues. A cue that
+overlaps an idiom from the lexicon's `not` lists is dropped. Of what is left, the most urgent
+concern wins.
+
+Two engines give the same answers:
+
+* "fast" (the default): every pattern is cut at its `...` gaps into literal phrases. One spaCy
+  PhraseMatcher per language finds all phrases in a single hash-based pass, and the phrases are
+  then chained in order with the gap limits. Cost hardly grows with the size of the lexicon.
+* "matcher": the patterns as spaCy Matcher token patterns (IN sets, optional tokens, wildcards).
+  This is the plain reading of the pattern language, kept as the reference the tests compare the
+  fast engine against. spaCy's Matcher tests every pattern at every token, so with the full
+  lexicon (thousands of patterns) it costs milliseconds to tens of milliseconds per message,
+  which is why it is not the default.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from ._spacy import Doc, Matcher, new_vocab
-from .lexicon import CONCERNS, DEFAULT_PATH, PLACEHOLDER, CompiledLexicon, CueInfo, compile_lexicon
+from ._spacy import Doc, Matcher, PhraseMatcher, new_vocab
+from .lexicon import (CONCERNS, DEFAULT_PATH, PLACEHOLDER, Chain, CompiledLexicon, CueInfo,
+                      compile_lexicon, matcher_specs)
 from .normalise import BREAK, raw_tokens
 
 log = logging.getLogger(__name__)
+
+Span = Tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -37,77 +53,205 @@ class Flag:
         return f"{self.concern} (theme {self.theme}, {self.language}, cue {self.cue})"
 
 
+class _FastLane:
+    """PhraseMatcher over every literal phrase of a language section, plus the chains.
+
+    Each chain is checked only if its "anchor" (its least common segment, judged from how many
+    everyday words it contains) was found, so common words like "my" or "he" cost nothing."""
+
+    def __init__(self, vocab, chains: Dict[str, List[Chain]], common: FrozenSet[str]):
+        self.matcher = PhraseMatcher(vocab)
+        seg_ids: Dict[FrozenSet[Tuple[str, ...]], int] = {}
+        phrase_ids: Dict[Tuple[str, ...], int] = {}
+        self.seg_phrases: List[FrozenSet[int]] = []
+        self.chains: List[Tuple[str, Tuple[int, ...], Tuple[Tuple[int, int], ...]]] = []
+        for key, chain_list in chains.items():
+            for chain in chain_list:
+                ids = []
+                for seg in chain.segments:
+                    sid = seg_ids.get(seg)
+                    if sid is None:
+                        sid = seg_ids[seg] = len(seg_ids)
+                        self.seg_phrases.append(frozenset(
+                            phrase_ids.setdefault(p, len(phrase_ids)) for p in seg))
+                    ids.append(sid)
+                self.chains.append((key, tuple(ids), chain.gaps))
+
+        def commonness(sid: int, seg: FrozenSet[Tuple[str, ...]]) -> float:
+            return sum(100.0 if len(p) == 1 and p[0] in common else 1.0 / len(p) for p in seg)
+
+        seg_cost = {sid: commonness(sid, seg) for seg, sid in seg_ids.items()}
+        self.by_anchor: Dict[int, List[int]] = {}
+        for ci, (_, ids, _) in enumerate(self.chains):
+            anchor = min(ids, key=lambda i: seg_cost[i])
+            self.by_anchor.setdefault(anchor, []).append(ci)
+        # phrases that belong to exactly the same segments share one PhraseMatcher key ("class")
+        segs_of_phrase: Dict[int, List[int]] = {}
+        for sid, pids in enumerate(self.seg_phrases):
+            for pid in pids:
+                segs_of_phrase.setdefault(pid, []).append(sid)
+        class_ids: Dict[Tuple[int, ...], int] = {}
+        class_of_phrase: Dict[int, int] = {}
+        for pid, sids in segs_of_phrase.items():
+            class_of_phrase[pid] = class_ids.setdefault(tuple(sids), len(class_ids))
+        self.seg_phrases = [frozenset(class_of_phrase[p] for p in pids) for pids in self.seg_phrases]
+        self.anchors_of: Dict[int, Tuple[int, ...]] = {}
+        for sids, cid in class_ids.items():
+            anchors = tuple(s for s in sids if s in self.by_anchor)
+            if anchors:
+                self.anchors_of[cid] = anchors
+        docs_of_class: Dict[int, List] = {}
+        for phrase, pid in phrase_ids.items():
+            docs_of_class.setdefault(class_of_phrase[pid], []).append(Doc(vocab, words=list(phrase)))
+        self.pid_of_hash: Dict[int, int] = {}
+        for cid, docs in docs_of_class.items():
+            name = f"c{cid}"
+            self.matcher.add(name, docs)
+            self.pid_of_hash[vocab.strings[name]] = cid
+        self.phrase_count = len(phrase_ids)
+        self.segment_count = len(seg_ids)
+
+    def find(self, doc, words: Sequence[str]) -> List[Tuple[str, int, int]]:
+        found = self.matcher(doc)
+        if not found:
+            return []
+        occ: Dict[int, List[Span]] = {}
+        pid_of = self.pid_of_hash
+        for h, start, end in found:
+            pid = pid_of[h]
+            lst = occ.get(pid)
+            if lst is None:
+                occ[pid] = [(start, end)]
+            else:
+                lst.append((start, end))
+        anchors = set()
+        anchors_of = self.anchors_of
+        for pid in occ:
+            a = anchors_of.get(pid)
+            if a:
+                anchors.update(a)
+        if not anchors:
+            return []
+        seg_spans: Dict[int, Tuple[List[int], List[Span]]] = {}
+        seg_phrases = self.seg_phrases
+
+        def spans_of(sid: int) -> Tuple[List[int], List[Span]]:
+            got = seg_spans.get(sid)
+            if got is None:
+                phrases = seg_phrases[sid]
+                lst: List[Span] = []
+                if len(phrases) < len(occ):
+                    for pid in phrases:
+                        if pid in occ:
+                            lst.extend(occ[pid])
+                else:
+                    for pid, spans in occ.items():
+                        if pid in phrases:
+                            lst.extend(spans)
+                lst.sort()
+                got = seg_spans[sid] = ([s for s, _ in lst], lst)
+            return got
+
+        breaks = None
+        out: List[Tuple[str, int, int]] = []
+        chains = self.chains
+        for anchor in anchors:
+            for ci in self.by_anchor[anchor]:
+                key, ids, gaps = chains[ci]
+                if len(ids) == 1:
+                    out.extend((key, s, e) for s, e in spans_of(ids[0])[1])
+                    continue
+                if not all(spans_of(i)[1] for i in ids):
+                    continue
+                if breaks is None:
+                    breaks = [0]
+                    for w in words:
+                        breaks.append(breaks[-1] + (w == BREAK))
+                cur = spans_of(ids[0])[1]
+                for i, (lo, hi) in zip(ids[1:], gaps):
+                    starts, nxt_spans = spans_of(i)
+                    nxt = []
+                    for cs, ce in cur:
+                        j = bisect_left(starts, ce + lo)
+                        limit = ce + hi
+                        while j < len(starts) and starts[j] <= limit:
+                            s, e = nxt_spans[j]
+                            if breaks[s] == breaks[ce]:
+                                nxt.append((cs, e))
+                            j += 1
+                    cur = nxt
+                    if not cur:
+                        break
+                out.extend((key, s, e) for s, e in set(cur))
+        return out
+
+
+class _MatcherLane:
+    """The reference engine: spaCy Matcher token patterns."""
+
+    def __init__(self, vocab, lexicon: CompiledLexicon, lang: str):
+        lane = lexicon.lanes[lang]
+        self.matcher = Matcher(vocab)
+        self.key_of_hash: Dict[int, str] = {}
+        for key, parsed in lane.parsed.items():
+            specs = [spec for elements in parsed for spec in matcher_specs(elements, lane)]
+            self.matcher.add(key, specs)
+            self.key_of_hash[vocab.strings[key]] = key
+
+    def find(self, doc, words: Sequence[str]) -> List[Tuple[str, int, int]]:
+        return [(self.key_of_hash[h], s, e) for h, s, e in self.matcher(doc)]
+
+
 class Detector:
-    def __init__(self, lexicon: CompiledLexicon):
+    def __init__(self, lexicon: CompiledLexicon, engine: str = "fast"):
+        if engine not in ("fast", "matcher"):
+            raise ValueError("engine must be 'fast' or 'matcher'")
         self.lexicon = lexicon
+        self.engine = engine
         self.vocab = new_vocab()
-        self._matchers: Dict[str, Matcher] = {}
-        self._info: Dict[int, CueInfo] = {}
-        for lang, lane in lexicon.lanes.items():
-            matcher = Matcher(self.vocab)
-            for key, patterns in lane.specs.items():
-                matcher.add(key, patterns)
-                self._info[self.vocab.strings[key]] = lexicon.cues[key]
-            self._matchers[lang] = matcher
+        self._lanes = {lang: (_FastLane(self.vocab, lane.chains, _common_words(lang)) if engine == "fast"
+                              else _MatcherLane(self.vocab, lexicon, lang))
+                       for lang, lane in lexicon.lanes.items()}
         self._lock = threading.Lock()  # the lanes' spelling caches are plain dicts
 
     @property
     def path(self) -> Path:
         return self.lexicon.path
 
-    def _lane_matches(self, lang: str, toks: List[str]) -> Tuple[Optional[CueInfo], int]:
+    def stats(self) -> Dict[str, int]:
+        out = {"cues": sum(1 for c in self.lexicon.cues.values() if c.kind == "cue"),
+               "idioms": sum(1 for c in self.lexicon.cues.values() if c.kind == "not"),
+               "patterns": self.lexicon.pattern_count}
+        if self.engine == "fast":
+            out["phrases"] = sum(lane.phrase_count for lane in self._lanes.values())  # type: ignore[union-attr]
+        return out
+
+    def _matches(self, lang: str, toks: List[str]) -> Tuple[List[str], List[Tuple[CueInfo, int, int]]]:
         lane = self.lexicon.lanes[lang]
-        words = lane.canon(toks)
-        known = 0
+        with self._lock:
+            words = lane.canon(toks)
         for w in words:
             if w != PLACEHOLDER and w != BREAK:
-                known += 1
-        if not known:
-            return None, 0
+                break
+        else:
+            return words, []
         doc = Doc(self.vocab, words=words)
-        matches = self._matchers[lang](doc)
-        if not matches:
-            return None, known
-        info = self._info
-        idioms: List[Tuple[Optional[str], int, int]] = []
-        hits: List[Tuple[CueInfo, int, int]] = []
-        for match_id, start, end in matches:
-            cue = info[match_id]
-            if cue.kind == "not":
-                idioms.append((cue.concern, start, end))
-            else:
-                hits.append((cue, start, end))
+        cues = self.lexicon.cues
+        return words, [(cues[key], s, e) for key, s, e in self._lanes[lang].find(doc, words)]
+
+    @staticmethod
+    def _best(found: List[Tuple[CueInfo, int, int]]) -> Optional[CueInfo]:
+        idioms = [(c.concern, s, e) for c, s, e in found if c.kind == "not"]
         best: Optional[CueInfo] = None
-        for cue, start, end in hits:
+        for cue, start, end in found:
+            if cue.kind == "not":
+                continue
             if best is not None and (cue.rank, cue.order) >= (best.rank, best.order):
                 continue
             if any((ic is None or ic == cue.concern) and start < ie and is_ < end for ic, is_, ie in idioms):
                 continue
             best = cue
-        return best, known
-
-    def explain(self, text: str) -> Dict[str, dict]:
-        """For people tuning the lexicon: per language section, the words the message was read
-        as, and every cue and idiom that matched (with whether an idiom cancelled it)."""
-        out: Dict[str, dict] = {}
-        toks = raw_tokens(text if isinstance(text, str) else str(text))
-        for lang, lane in self.lexicon.lanes.items():
-            with self._lock:
-                words = lane.canon(toks)
-            doc = Doc(self.vocab, words=words)
-            found = []
-            idioms = []
-            for match_id, start, end in self._matchers[lang](doc):
-                cue = self._info[match_id]
-                item = {"kind": cue.kind, "id": cue.id, "concern": cue.concern,
-                        "words": " ".join(words[start:end]), "start": start, "end": end}
-                (idioms if cue.kind == "not" else found).append(item)
-            for item in found:
-                item["cancelled_by"] = sorted({i["id"] for i in idioms
-                                               if (i["concern"] is None or i["concern"] == item["concern"])
-                                               and item["start"] < i["end"] and i["start"] < item["end"]})
-            out[lang] = {"words": " ".join(words), "cues": found, "idioms": idioms}
-        return out
+        return best
 
     def screen(self, text: str) -> Optional[Flag]:
         """The most urgent safeguarding concern in `text`, or None. Never raises."""
@@ -117,9 +261,8 @@ class Detector:
             toks = raw_tokens(text)
             if not toks:
                 return None
-            with self._lock:
-                en, en_known = self._lane_matches("en", toks)
-                cy, cy_known = self._lane_matches("cy", toks)
+            en = self._best(self._matches("en", toks)[1])
+            cy = self._best(self._matches("cy", toks)[1])
             if en is None and cy is None:
                 return None
             if en is None or (cy is not None and cy.rank < en.rank):
@@ -135,6 +278,34 @@ class Detector:
             log.exception("safeguarding screen failed")
             return None
 
+    def explain(self, text: str) -> Dict[str, dict]:
+        """For people tuning the lexicon: per language section, the words the message was read
+        as, and every cue and idiom that matched (with the idioms that cancelled a cue)."""
+        out: Dict[str, dict] = {}
+        toks = raw_tokens(text if isinstance(text, str) else str(text))
+        for lang in self.lexicon.lanes:
+            words, found = self._matches(lang, toks)
+            cues, idioms = [], []
+            for c, s, e in sorted(found, key=lambda x: (x[1], x[2])):
+                item = {"id": c.id, "concern": c.concern, "words": " ".join(words[s:e]), "start": s, "end": e}
+                (idioms if c.kind == "not" else cues).append(item)
+            for item in cues:
+                item["cancelled_by"] = sorted({i["id"] for i in idioms
+                                               if (i["concern"] is None or i["concern"] == item["concern"])
+                                               and item["start"] < i["end"] and i["start"] < item["end"]})
+            out[lang] = {"words": " ".join(words), "cues": cues, "idioms": idioms}
+        return out
+
+
+def _common_words(lang: str) -> FrozenSet[str]:
+    from .language import ENGLISH_MARKERS, WELSH_MARKERS
+
+    extra = {"en": "be have do get go i me my he she they him her them us we you it the a to and of "
+                   "in on at for with not no all can will would say".split(),
+             "cy": "yn fy ei eu ein i fi mi e fe fo o hi nhw ni y yr a ac mae dim wedi bod cael "
+                   "gyda ar am o".split()}[lang]
+    return frozenset(set(ENGLISH_MARKERS if lang == "en" else WELSH_MARKERS) | set(extra))
+
 
 def _welsh_score(toks: List[str]) -> int:
     from .language import ENGLISH_MARKERS, WELSH_MARKERS
@@ -149,18 +320,18 @@ def _welsh_score(toks: List[str]) -> int:
     return score
 
 
-_cache: Dict[Path, Detector] = {}
+_cache: Dict[Tuple[Path, str], Detector] = {}
 _cache_lock = threading.Lock()
 
 
-def load_detector(path: Optional[Path | str] = None) -> Detector:
+def load_detector(path: Optional[Path | str] = None, engine: str = "fast") -> Detector:
     """The detector for a lexicon file (default data/safeguarding/lexicon.yml), built once per
     path and then cached. Raises LexiconError if the lexicon has problems."""
-    key = Path(path).resolve() if path else DEFAULT_PATH
+    key = (Path(path).resolve() if path else DEFAULT_PATH, engine)
     with _cache_lock:
         det = _cache.get(key)
         if det is None:
-            det = Detector(compile_lexicon(key))
+            det = Detector(compile_lexicon(key[0]), engine=engine)
             _cache[key] = det
         return det
 

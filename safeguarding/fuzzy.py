@@ -14,7 +14,7 @@ and deletions (people drop letters more often than they swap them: "nevr" is "ne
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -40,14 +40,23 @@ def deletes(word: str, k: int) -> Set[str]:
 
 
 class FuzzyIndex:
+    LONG = 10  # words this long are also indexed two deletions deep ("threatnin" -> "threatening")
+
     def __init__(self, words: Iterable[str], min_word_length: int = 3):
         self.words: Set[str] = {w for w in words if len(w) >= min_word_length and w.isalpha()}
-        self._index: Dict[str, Tuple[str, ...]] = {}
-        acc: Dict[str, Set[str]] = {}
+        acc: Dict[str, Any] = {}
         for w in self.words:
-            for d in deletes(w, max_edits(len(w))):
-                acc.setdefault(d, set()).add(w)
-        self._index = {k: tuple(sorted(v)) for k, v in acc.items()}
+            keys = deletes(w, 2 if len(w) >= self.LONG else 1)
+            for d in keys:
+                cur = acc.get(d)
+                if cur is None:
+                    acc[d] = w
+                elif isinstance(cur, str):
+                    if cur != w:
+                        acc[d] = [cur, w]
+                else:
+                    cur.append(w)
+        self._index = acc
 
     def __len__(self) -> int:
         return len(self.words)
@@ -61,7 +70,10 @@ class FuzzyIndex:
         for d in deletes(token, k):
             hit = index.get(d)
             if hit:
-                seen.update(hit)
+                if isinstance(hit, str):
+                    seen.add(hit)
+                else:
+                    seen.update(hit)
         best = None
         best_key = None
         for w in seen:
@@ -87,5 +99,7 @@ class FuzzyIndex:
         hit = self._index.get(token)
         if not hit:
             return None
+        if isinstance(hit, str):
+            hit = [hit]
         cands = [w for w in hit if len(w) == len(token) + 1 and w[0] == token[0]]
         return cands[0] if len(cands) == 1 else None

@@ -129,7 +129,7 @@ def welsh_mutations(word: str) -> Set[str]:
 
 
 _CY_VERB_ENDINGS = ("io", "u", "o", "i", "dd", "od", "yd", "wng", "ed")
-_CY_SUFFIXES = ("odd", "wyd", "ais", "aist", "ith", "iff", "wch", "ir", "iad")
+_CY_SUFFIXES = ("odd", "wyd")
 
 
 def welsh_verb_forms(word: str) -> Set[str]:

@@ -172,7 +172,10 @@ class Lane:
     markers: FrozenSet[str]
     groups: Dict[str, List[Tuple[str, ...]]] = field(default_factory=dict)
     cache: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    specs: Dict[str, List[List[dict]]] = field(default_factory=dict)  # matcher key -> patterns
+    # fast engine: per cue key, its chains (segments of literal phrases with bounded gaps)
+    chains: Dict[str, List["Chain"]] = field(default_factory=dict)
+    # reference engine: per cue key, the parsed patterns (compiled to spaCy Matcher specs on demand)
+    parsed: Dict[str, List[List["_Element"]]] = field(default_factory=dict)
 
     CACHE_LIMIT = 50_000
 
@@ -358,6 +361,108 @@ def _branches(seqs: Iterable[Tuple[str, ...]], optional: bool) -> List[List[dict
     return out
 
 
+SPLIT_ABOVE = 256
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A pattern as the fast engine runs it: literal phrases (segments) in order, with a (min, max)
+    number of words allowed between consecutive segments (never across a sentence break)."""
+    segments: Tuple[FrozenSet[Tuple[str, ...]], ...]
+    gaps: Tuple[Tuple[int, int], ...]
+
+
+def _element_seqs(el: _Element, lane: Lane) -> List[Tuple[str, ...]]:
+    seqs: List[Tuple[str, ...]] = []
+    for alt in el.alts:
+        if alt.startswith("{"):
+            name = alt[1:-1]
+            if name not in lane.groups:
+                raise PatternError(f"unknown word group {{{name}}} (define it under groups.{lane.lang})")
+            seqs.extend(lane.groups[name])
+            continue
+        toks = raw_tokens(alt)
+        if not toks or BREAK in toks:
+            raise PatternError(f"'{alt}' has no letters or contains punctuation")
+        seq: List[str] = []
+        for t in toks:
+            seq.extend(lane.surface.get(t, (t,)))
+        seqs.append(tuple(seq))
+    return seqs
+
+
+def compile_chains(elements: List[_Element], lane: Lane, max_phrases: int) -> List[Chain]:
+    """Turn a parsed pattern into chains for the fast engine. Semantics are those of the spaCy
+    Matcher patterns built by `matcher_specs` (tests check that the two engines agree)."""
+    items: List[tuple] = []  # ("gap", lo, hi) | ("seg", [element seqs...])
+    for el in elements:
+        if el.kind in ("gap", "any"):
+            lo, hi = (0, el.n) if el.kind == "gap" else ((0, 1) if el.optional else (1, 1))
+            if items and items[-1][0] == "gap":
+                items[-1] = ("gap", items[-1][1] + lo, items[-1][2] + hi)
+            else:
+                items.append(("gap", lo, hi))
+        else:
+            seqs = _element_seqs(el, lane)
+            options = list(dict.fromkeys(seqs)) + ([()] if el.optional else [])
+            if items and items[-1][0] == "seg":
+                items[-1][1].append(options)
+            else:
+                items.append(("seg", [options]))
+    if items[0][0] == "gap" or items[-1][0] == "gap":
+        raise PatternError("a pattern cannot begin or end with '...' or '*'")
+    segments: List[Tuple[FrozenSet[Tuple[str, ...]], bool]] = []
+    gaps: List[Tuple[int, int]] = []
+    for item in items:
+        if item[0] == "gap":
+            gaps.append((item[1], item[2]))
+            continue
+        total = 1
+        for options in item[1]:
+            total *= len(options)
+        # a run of words with many alternatives is matched word by word (same meaning, far fewer
+        # phrases to build): "hit|kick|... the|my|...? child|kid|..." is 3 segments 0 words apart
+        parts = [item[1]] if total <= SPLIT_ABOVE else [[options] for options in item[1]]
+        for n, part in enumerate(parts):
+            size = 1
+            for options in part:
+                size *= len(options)
+            if size > max_phrases:
+                raise PatternError(f"one part of it stands for {size} word sequences (limit {max_phrases}): "
+                                   "split it with '...' or into several patterns")
+            if n:
+                gaps.append((0, 0))
+            phrases = {tuple(w for seq in combo for w in seq) for combo in itertools.product(*part)}
+            optional = () in phrases
+            phrases.discard(())
+            segments.append((frozenset(phrases), optional))
+    # an optional segment may be left out: its gaps on either side join up
+    chains: List[Chain] = []
+    optional_idx = [i for i, (_, opt) in enumerate(segments) if opt]
+    if len(optional_idx) > 6:
+        raise PatternError("too many optional words (at most 6 in one pattern)")
+    for omit in itertools.product((False, True), repeat=len(optional_idx)):
+        dropped = {i for i, o in zip(optional_idx, omit) if o}
+        segs: List[FrozenSet[Tuple[str, ...]]] = []
+        gs: List[Tuple[int, int]] = []
+        pending: Optional[Tuple[int, int]] = None
+        for i, (phr, _) in enumerate(segments):
+            gap_before = gaps[i - 1] if i > 0 else None
+            if gap_before is not None:
+                pending = gap_before if pending is None else (pending[0] + gap_before[0], pending[1] + gap_before[1])
+            if i in dropped:
+                continue
+            if segs:
+                gs.append(pending or (0, 0))
+            pending = None
+            segs.append(phr)
+        if segs:
+            chains.append(Chain(tuple(segs), tuple(gs)))
+    if not chains:
+        raise PatternError("a pattern needs at least one word that is not optional")
+    return chains
+
+
 # --------------------------------------------------------------------------------------------
 # Compiler
 
@@ -379,9 +484,29 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(f, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
+_compiled: Dict[Tuple[str, int, int], CompiledLexicon] = {}
+
+
 def compile_lexicon(path: Path | str | None = None) -> CompiledLexicon:
-    """Read and compile a lexicon file; raise LexiconError listing every problem."""
+    """Read and compile a lexicon file; raise LexiconError listing every problem. A file that has
+    not changed since it was last compiled is not compiled again."""
     path = Path(path) if path else DEFAULT_PATH
+    try:
+        st = path.stat()
+        stamp: Optional[Tuple[str, int, int]] = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    if stamp is not None and stamp in _compiled:
+        return _compiled[stamp]
+    lexicon = _compile(path)
+    if stamp is not None:
+        if len(_compiled) > 8:
+            _compiled.clear()
+        _compiled[stamp] = lexicon
+    return lexicon
+
+
+def _compile(path: Path) -> CompiledLexicon:
     problems = _Problems(path)
     try:
         data = load_yaml(path)
@@ -414,17 +539,16 @@ def compile_lexicon(path: Path | str | None = None) -> CompiledLexicon:
             problems.add(_line(settings, key), "settings", f"unknown setting '{key}'")
     gap = settings.get("gap", 3)
     fuzzy_min = settings.get("fuzzy_min_length", 4)
-    max_comb = settings.get("max_combinations", 256)
-    for name, val, lo, hi in (("gap", gap, 1, 12), ("fuzzy_min_length", fuzzy_min, 3, 20),
-                              ("max_combinations", max_comb, 1, 10_000)):
+    max_comb = settings.get("max_combinations", 20_000)
+    def setting_ok(name: str, val: Any, lo: int, hi: int) -> bool:
         if not isinstance(val, int) or isinstance(val, bool) or not lo <= val <= hi:
             problems.add(_line(settings, name), "settings", f"'{name}' must be a whole number from {lo} to {hi}")
-    if not isinstance(gap, int) or isinstance(gap, bool):
-        gap = 3
-    if not isinstance(fuzzy_min, int) or isinstance(fuzzy_min, bool):
-        fuzzy_min = 4
-    if not isinstance(max_comb, int) or isinstance(max_comb, bool):
-        max_comb = 256
+            return False
+        return True
+
+    gap = gap if setting_ok("gap", gap, 1, 12) else 3  # carry on checking with the default
+    fuzzy_min = fuzzy_min if setting_ok("fuzzy_min_length", fuzzy_min, 3, 20) else 4
+    max_comb = max_comb if setting_ok("max_combinations", max_comb, 1, 200_000) else 20_000
 
     # themes
     extra = data.get("extra_themes") or []
@@ -597,15 +721,19 @@ def compile_lexicon(path: Path | str | None = None) -> CompiledLexicon:
     for order, (kind, cid, concern, lang, pats, where, line) in enumerate(raw_cues):
         lane = lanes[lang]
         key = f"{kind}:{lang}:{order}"
-        compiled: List[List[dict]] = []
+        chains: List[Chain] = []
+        parsed: List[List[_Element]] = []
         for p, pl in pats:
             try:
-                compiled.extend(_compile_pattern(p, lane, gap, max_comb))
+                elements = parse_pattern(p, gap)
+                chains.extend(compile_chains(elements, lane, max_comb))
+                parsed.append(elements)
             except PatternError as e:
                 problems.add(pl, where, f"pattern {p!r}: {e}")
-        if compiled:
-            lane.specs[key] = compiled
-            pattern_count += len(compiled)
+        if chains:
+            lane.chains[key] = chains
+            lane.parsed[key] = parsed
+            pattern_count += len(parsed)
             cues[key] = CueInfo(kind, cid, concern, lang, f"{problems.path}:{line}",
                                 rank=rank.get(concern, len(rank)) if concern else -1, order=order)
 
@@ -711,8 +839,10 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
             if len(word) < 4:
                 forms = {f for f in forms if not (f.startswith("h") and f[1:] == word)}
             for verb_form in welsh_verb_forms(word):
-                forms.add(verb_form)
-                forms.update(welsh_mutations(verb_form))
+                forms.add(verb_form)  # "mi drawodd e": the soft mutation of a past form
+                head, _ = verb_form[:2], None
+                soft = welsh_mutations(verb_form)
+                forms.update(f for f in soft if len(f) >= len(verb_form) - 1 and not f.startswith(("mh", "nh", "ngh", "ph", "th", "ch")))
             return forms
     generated: Dict[str, Set[str]] = {}
     for b in bases:
@@ -765,8 +895,8 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
     return lane
 
 
-def _compile_pattern(text: str, lane: Lane, gap: int, max_comb: int) -> List[List[dict]]:
-    elements = parse_pattern(text, gap)
+def matcher_specs(elements: List[_Element], lane: Lane, max_comb: int = 100_000) -> List[List[dict]]:
+    """The same pattern as spaCy Matcher token patterns (the reference engine)."""
     options: List[List[List[dict]]] = []
     for el in elements:
         if el.kind == "gap":
@@ -774,22 +904,7 @@ def _compile_pattern(text: str, lane: Lane, gap: int, max_comb: int) -> List[Lis
         elif el.kind == "any":
             options.append([[dict(_WILD, OP="?") if el.optional else dict(_WILD)]])
         else:
-            seqs = []
-            for alt in el.alts:
-                if alt.startswith("{"):
-                    name = alt[1:-1]
-                    if name not in lane.groups:
-                        raise PatternError(f"unknown word group {{{name}}} (define it under groups.{lane.lang})")
-                    seqs.extend(lane.groups[name])
-                    continue
-                toks = raw_tokens(alt)
-                if not toks or BREAK in toks:
-                    raise PatternError(f"'{alt}' has no letters or contains punctuation")
-                seq: List[str] = []
-                for t in toks:
-                    seq.extend(lane.surface.get(t, (t,)))
-                seqs.append(tuple(seq))
-            options.append(_branches(seqs, el.optional))
+            options.append(_branches(_element_seqs(el, lane), el.optional))
     total = 1
     for o in options:
         total *= len(o)

@@ -185,3 +185,19 @@ def test_no_service_fits_is_recorded_as_unmet_need(servers):
     assert "Talk to a person" in [b["title"] for m in body["messages"] for b in m.get("buttons", [])]
     record = enquiry_row(servers, body["conversation_id"])
     assert (record["outcome"], record["area"]) == ("no_service_found", "Llandeilo")
+
+
+def test_staff_return_the_conversation_and_the_bot_carries_on(servers, staff_login):
+    import httpx
+
+    cid = servers.chat("can I talk to a person please")["conversation_id"]
+    username, password, _ = staff_login("staff")
+    staff = httpx.Client(base_url=servers.url, timeout=60)
+    csrf = staff.post("/console/api/login", json={"username": username, "password": password}).json()["csrf_token"]
+    staff.headers["X-CSRF-Token"] = csrf
+    assert staff.post(f"/console/api/conversations/{cid}/claim").status_code == 200
+    assert staff.post(f"/console/api/conversations/{cid}/return-to-bot").status_code == 200
+    body = servers.chat("what are direct payments", cid)
+    assert body["status"] == "bot" and body["handoff"] is None
+    assert "direct payment" in " ".join(m["text"] for m in body["messages"]).lower()
+    assert enquiry_row(servers, cid)["topic"] == "direct_payments"

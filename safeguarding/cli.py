@@ -1,0 +1,81 @@
+"""`safeguarding` commands for the project CLI (wired into `iaa` by `register`), also runnable on
+their own before that: `python -m safeguarding.cli check`.
+
+    iaa safeguarding check [PATH]     validate the lexicon: every problem with file:line, exit 1;
+                                      or a short summary, exit 0
+    iaa safeguarding screen TEXT      print the flag (concern, theme, cue) or "no flag"
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import List, Optional
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .lexicon import DEFAULT_PATH, LexiconError, compile_lexicon
+
+    path = args.path or DEFAULT_PATH
+    try:
+        lexicon = compile_lexicon(path)
+    except LexiconError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        n = len(e.problems)
+        print(f"[safeguarding] {path}: {n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+        return 1
+    cues = {lang: sum(c.get(lang, 0) for c in lexicon.counts.values()) for lang in ("en", "cy")}
+    print(f"[safeguarding] {path}: OK: {len(lexicon.counts)} concerns, "
+          f"{cues['en']} English and {cues['cy']} Welsh cues, {lexicon.idiom_count} shared idioms, "
+          f"{lexicon.pattern_count} patterns")
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from .detector import load_detector
+    from .lexicon import LexiconError
+
+    try:
+        detector = load_detector(args.lexicon)
+    except LexiconError as e:
+        print("\n".join(e.problems), file=sys.stderr)
+        return 1
+    flag = detector.screen(args.text)
+    if flag is None:
+        print("no flag")
+    else:
+        print(f"concern: {flag.concern}\ntheme: {flag.theme}\nlanguage: {flag.language}\ncue: {flag.cue}")
+    if args.explain:
+        print(json.dumps(detector.explain(args.text), indent=2, ensure_ascii=False))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the `safeguarding` command group to an argparse subparsers object."""
+    group = subparsers.add_parser("safeguarding", help="safeguarding lexicon jobs")
+    sub = group.add_subparsers(dest="safeguarding_command", required=True)
+
+    check = sub.add_parser("check", help="validate the safeguarding lexicon")
+    check.add_argument("path", nargs="?", default=None,
+                       help="lexicon file (default data/safeguarding/lexicon.yml)")
+    check.set_defaults(func=cmd_check)
+
+    screen = sub.add_parser("screen", help="screen one message and print the flag")
+    screen.add_argument("text")
+    screen.add_argument("--lexicon", default=None, help="lexicon file (default data/safeguarding/lexicon.yml)")
+    screen.add_argument("--explain", action="store_true",
+                        help="also show how the message was read and every cue and idiom that matched")
+    screen.set_defaults(func=cmd_screen)
+    return group
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="safeguarding")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["safeguarding", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
