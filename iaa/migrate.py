@@ -18,7 +18,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "heads") -> None:
+def upgrade(url: str, revision: str = "head") -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         cfg = alembic_config(url)

@@ -1,14 +1,14 @@
 """Staff console: users, sessions, notes, audit log; handoff fields on conversations.
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0010"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
