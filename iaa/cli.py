@@ -167,14 +167,10 @@ def parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_user_add)
 
     from directory.cli import register as register_directory
+    from safeguarding.cli import register as register_safeguarding
 
     register_directory(sub)
-    try:
-        from safeguarding.cli import register as register_safeguarding
-    except ImportError:  # pragma: no cover - the lexicon tools ship with the detector
-        register_safeguarding = None
-    if register_safeguarding:
-        register_safeguarding(sub)
+    register_safeguarding(sub)
     return p
 
 

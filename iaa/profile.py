@@ -103,6 +103,14 @@ class Helpline(Strict):
     concerns: List[str] = []
     _phone = validator("phone", allow_reuse=True)(_phone)
 
+    @validator("concerns", each_item=True)
+    def _known_concern(cls, v: str) -> str:
+        from safeguarding import CONCERNS
+
+        if v not in CONCERNS:
+            raise ValueError(f"unknown concern {v!r}; use one of {', '.join(CONCERNS)}")
+        return v
+
 
 class Charges(Strict):
     year: str = Field(..., regex=r"^\d{4}-\d{2}$")

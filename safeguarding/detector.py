@@ -212,6 +212,14 @@ class Detector:
         self._lanes = {lang: (_FastLane(self.vocab, lane.chains, _common_words(lang)) if engine == "fast"
                               else _MatcherLane(self.vocab, lexicon, lang))
                        for lang, lane in lexicon.lanes.items()}
+        # every word a message can be read as exists in the vocabulary before the first message,
+        # so screening never writes to it (safe to call from several threads)
+        for lane in lexicon.lanes.values():
+            for words in lane.surface.values():
+                for w in words:
+                    self.vocab[w]
+        for w in (PLACEHOLDER, BREAK):
+            self.vocab[w]
         self._lock = threading.Lock()  # the lanes' spelling caches are plain dicts
 
     @property

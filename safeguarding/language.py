@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Dict, Iterable, Iterator, List, Set, Tuple
+from typing import Dict, Set, Tuple
 
 # --------------------------------------------------------------------------------------------
 # Text folding shared by the lexicon compiler and the screening hot path.
@@ -167,13 +167,3 @@ ENGLISH_MARKERS = frozenset("""
 the and is are was were my me he she they him her them to of in on at with have has had do does
 did not dont can cant will would i im you your it its this that for from but or so if please
 """.split())
-
-
-def iter_pairs(mapping: Dict[str, Iterable[str]]) -> Iterator[Tuple[str, str]]:
-    for base, forms in mapping.items():
-        for form in forms:
-            yield form, base
-
-
-def split_words(text: str) -> List[str]:
-    return [w for w in re.split(r"\s+", text.strip()) if w]

@@ -5,8 +5,9 @@ The lexicon is data that council safeguarding leads edit. This module turns it i
 * per language ("lane"), a table from every word form a person may type to the lexicon word it
   stands for: inflections (hits, hitting -> hit), Welsh mutations (nharo, daro -> taro),
   text-speak (u -> you, dwi -> dw i), irregular forms, plus a spelling-tolerant fallback;
-* spaCy Matcher patterns over those canonical words, one set per lane, for the cues and for the
-  idioms that must not flag.
+* per cue and idiom pattern, its "chains": the literal phrases between `...` gaps, with the gap
+  limits, which the fast engine runs through one spaCy PhraseMatcher per language; and the same
+  pattern as spaCy Matcher token patterns (`matcher_specs`), the reference engine.
 
 `compile_lexicon` collects every problem it finds (with file and line) before giving up, so the
 `safeguarding check` command can list them all at once.
@@ -22,8 +23,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 import yaml
 
 from .fuzzy import FuzzyIndex
-from .language import (ENGLISH_MARKERS, WELSH_MARKERS, english_forms, fold, welsh_mutations,
-                       welsh_verb_forms)
+from .language import ENGLISH_MARKERS, WELSH_MARKERS, english_forms, welsh_mutations, welsh_verb_forms
 from .normalise import BREAK, raw_tokens
 
 CONCERNS: Tuple[str, ...] = (
@@ -178,9 +178,6 @@ class Lane:
     parsed: Dict[str, List[List["_Element"]]] = field(default_factory=dict)
 
     CACHE_LIMIT = 50_000
-
-    def exact(self, tok: str) -> Optional[Tuple[str, ...]]:
-        return self.surface.get(tok)
 
     def resolve(self, tok: str) -> Tuple[str, ...]:
         """Canonical words for one raw token (cached for tokens that needed work)."""
@@ -473,10 +470,6 @@ class _Problems(list):
 
     def add(self, line: int, where: str, message: str) -> None:
         self.append(f"{self.path}:{line}: {where}: {message}")
-
-
-def _as_lang_map(value: Any) -> Dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def load_yaml(path: Path) -> Any:
@@ -839,10 +832,10 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
             if len(word) < 4:
                 forms = {f for f in forms if not (f.startswith("h") and f[1:] == word)}
             for verb_form in welsh_verb_forms(word):
-                forms.add(verb_form)  # "mi drawodd e": the soft mutation of a past form
-                head, _ = verb_form[:2], None
-                soft = welsh_mutations(verb_form)
-                forms.update(f for f in soft if len(f) >= len(verb_form) - 1 and not f.startswith(("mh", "nh", "ngh", "ph", "th", "ch")))
+                forms.add(verb_form)
+                # "mi giciodd e": the soft mutation of a past form (nasal and aspirate ones are rare)
+                forms.update(f for f in welsh_mutations(verb_form)
+                             if not f.startswith(("mh", "nh", "ngh", "ph", "th", "ch", "h")))
             return forms
     generated: Dict[str, Set[str]] = {}
     for b in bases:

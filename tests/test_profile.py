@@ -95,3 +95,10 @@ def test_cli_profile_check(tmp_path, capsys):
     data["charges"]["max_weekly_charge_gbp"] = -5
     assert main(["profile", "check", write(tmp_path, data)]) == 1
     assert "max_weekly_charge_gbp" in capsys.readouterr().err
+
+
+def test_helpline_concerns_must_be_known(tmp_path):
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["helplines"][1]["concerns"] = ["domestic_abuse", "grumpiness"]
+    with pytest.raises(ProfileError, match="unknown concern 'grumpiness'"):
+        load_profile(write(tmp_path, data))

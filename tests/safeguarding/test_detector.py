@@ -24,7 +24,7 @@ def detector():
 @pytest.fixture(scope="module")
 def labelled():
     with open(LABELLED, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 # ------------------------------------------------------------------------------ the labelled set
