@@ -41,6 +41,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .profile import load_profile
+    from .retention import purge
+    from .settings import get_settings
+    from .supervisor import tracker_url
+
+    settings = get_settings()
+    summary = purge(load_profile(settings.profile_path), tracker_url(settings))
+    print(f"[purge] {summary}")
+    return 0
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     import getpass
 
@@ -122,6 +134,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load_sample_directory_if_empty()
     if settings.mode == "development":
         create_demo_accounts_if_none()
+    cmd_purge(args)
     model = ensure_model()
     ports = Ports(frontdoor=settings.port, rasa=urlsplit(settings.rasa_url).port or 5005,
                   actions=urlsplit(settings.action_url).port or 5055)
@@ -157,6 +170,9 @@ def parser() -> argparse.ArgumentParser:
     check = prof.add_parser("check", help="validate a council profile file")
     check.add_argument("path")
     check.set_defaults(func=cmd_profile_check)
+
+    sub.add_parser("purge", help="delete transcripts and numbers past the council's retention periods"
+                   ).set_defaults(func=cmd_purge)
 
     users = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user_command", required=True)
     add = users.add_parser("add", help="add a staff, planner or admin account")

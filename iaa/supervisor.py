@@ -43,6 +43,12 @@ def tracker_env(settings: Settings) -> Dict[str, str]:
     return {"IAA_TRACKER_DIALECT": dialect, "IAA_TRACKER_URL": url, "IAA_TRACKER_DB": ""}
 
 
+def tracker_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of Rasa's tracker store, for the retention purge."""
+    env = tracker_env(settings)
+    return env["IAA_TRACKER_URL"] or f"sqlite:///{env['IAA_TRACKER_DB']}"
+
+
 @dataclass
 class FrontDoorProcesses:
     settings: Settings

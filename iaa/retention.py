@@ -1,0 +1,98 @@
+"""Deletes what the council's retention settings say must go: transcripts (bot-only ones much
+sooner than handed-off ones), phone numbers, and in time the anonymous enquiry records.
+Run daily: `iaa purge` (also run by `iaa serve` at start)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import and_, create_engine, delete, or_, select, text, update
+
+from console.models import Note
+from .db import session_scope
+from .models import Conversation, Enquiry, Message, utcnow
+from .profile import CouncilProfile
+
+
+@dataclass
+class PurgeSummary:
+    bot_only: int = 0
+    handed_off: int = 0
+    numbers: int = 0
+    enquiries: int = 0
+    rasa_events: int = 0
+
+    def __str__(self) -> str:
+        return (f"deleted {self.bot_only} bot-only and {self.handed_off} handed-off conversations, "
+                f"{self.rasa_events} dialogue-engine events and {self.enquiries} enquiry records; "
+                f"cleared {self.numbers} phone numbers")
+
+
+def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
+          now: Optional[dt.datetime] = None) -> PurgeSummary:
+    now = now or utcnow()
+    keep = profile.retention
+    summary = PurgeSummary()
+    bot_cutoff = now - dt.timedelta(days=keep.bot_only_conversation_days)
+    staff_cutoff = now - dt.timedelta(days=keep.handed_off_conversation_days)
+    number_cutoff = now - dt.timedelta(days=keep.sms_number_days)
+    with session_scope() as db:
+        never_handed = Conversation.handoff_reason.is_(None) & Conversation.waiting_since.is_(None) \
+            & Conversation.claimed_at.is_(None)
+        old_bot = select(Conversation.id).where(never_handed, Conversation.status == "bot",
+                                                Conversation.updated_at < bot_cutoff)
+        old_staff = select(Conversation.id).where(~never_handed, Conversation.updated_at < staff_cutoff,
+                                                  Conversation.status.in_(("closed", "bot")))
+        doomed_bot = list(db.scalars(old_bot))
+        doomed_staff = list(db.scalars(old_staff))
+        doomed = doomed_bot + doomed_staff
+        for chunk in range(0, len(doomed), 500):
+            ids = doomed[chunk:chunk + 500]
+            db.execute(delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False))
+            db.execute(delete(Note).where(Note.conversation_id.in_(ids)).execution_options(synchronize_session=False))
+            db.execute(delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False))
+        summary.bot_only, summary.handed_off = len(doomed_bot), len(doomed_staff)
+        summary.numbers = db.execute(
+            update(Conversation)
+            .where(or_(and_(Conversation.sms_number.isnot(None), Conversation.updated_at < number_cutoff),
+                       and_(Conversation.callback_phone.isnot(None),
+                            Conversation.callback_consented_at < number_cutoff)))
+            .values(sms_number=None, callback_phone=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        stats_cutoff = (now - dt.timedelta(days=365 * keep.enquiry_statistics_years)).date()
+        # Enquiry rows hold no personal data, but still have an end (the council's schedule).
+        linked = select(Conversation.enquiry_id).where(Conversation.enquiry_id.isnot(None))
+        summary.enquiries = db.execute(
+            delete(Enquiry).where(Enquiry.day < stats_cutoff, Enquiry.id.not_in(linked))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if tracker_url and doomed:
+        summary.rasa_events = _purge_rasa_tracker(tracker_url, doomed)
+    return summary
+
+
+def _purge_rasa_tracker(url: str, sender_ids) -> int:
+    """Rasa keeps its own copy of each conversation in the SQL tracker store we configure for it
+    (bot/endpoints.yml); its HTTP API cannot delete, so the same retention is applied here."""
+    engine = create_engine(url, future=True)
+    deleted = 0
+    try:
+        with engine.begin() as conn:
+            if "events" not in _tables(conn):
+                return 0
+            for chunk in range(0, len(sender_ids), 500):
+                ids = list(sender_ids[chunk:chunk + 500])
+                marks = ", ".join(f":s{i}" for i in range(len(ids)))
+                deleted += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),
+                                        {f"s{i}": v for i, v in enumerate(ids)}).rowcount
+    finally:
+        engine.dispose()
+    return deleted
+
+
+def _tables(conn):
+    from sqlalchemy import inspect
+
+    return set(inspect(conn).get_table_names())

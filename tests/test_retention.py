@@ -1,0 +1,78 @@
+"""The retention purge deletes what the council's profile says must go, and nothing else."""
+import datetime as dt
+
+from sqlalchemy import create_engine, text
+
+from iaa.cli import main
+from iaa.db import session_scope
+from iaa.models import Conversation, Enquiry, Message, utcnow
+from iaa.profile import load_profile
+from iaa.retention import purge
+from iaa.settings import ROOT
+
+PROFILE = load_profile(ROOT / "data" / "council" / "example.yml")  # 30 / 400 days, numbers 7 days
+
+
+def conversation(age_days: int, handed_off: bool = False, status: str = "bot", **extra) -> str:
+    when = utcnow() - dt.timedelta(days=age_days)
+    with session_scope() as db:
+        conv = Conversation(channel="web", language="en", status=status, created_at=when,
+                            handoff_reason="requested" if handed_off else None,
+                            waiting_since=when if handed_off else None, **extra)
+        db.add(conv)
+        db.flush()
+        db.add(Message(conversation_id=conv.id, sender="citizen", text="hello"))
+        cid = conv.id
+    with session_scope() as db:  # set after insert: updated_at moves on every write
+        db.execute(text("UPDATE conversation SET updated_at = :w WHERE id = :id"), {"w": when, "id": cid})
+    return cid
+
+
+def exists(cid: str) -> bool:
+    with session_scope() as db:
+        return db.get(Conversation, cid) is not None
+
+
+def test_purge_follows_the_profile(tmp_path):
+    old_bot = conversation(31)
+    recent_bot = conversation(29)
+    old_closed = conversation(401, handed_off=True, status="closed")
+    month_old_closed = conversation(31, handed_off=True, status="closed")
+    ancient_waiting = conversation(500, handed_off=True, status="waiting")  # never purged while open
+    with session_scope() as db:
+        sms = Conversation(channel="sms", language="en", status="bot", sms_number="+447700900123",
+                           callback_phone=None)
+        db.add(sms)
+        db.flush()
+        sms_id = sms.id
+        old_day = dt.date.today() - dt.timedelta(days=365 * 8)
+        db.add(Enquiry(day=old_day, financial_year="2018-19", channel="web", language_requested="en",
+                       language_delivered="en"))
+    with session_scope() as db:
+        db.execute(text("UPDATE conversation SET updated_at = :w WHERE id = :id"),
+                   {"w": utcnow() - dt.timedelta(days=8), "id": sms_id})
+    tracker = tmp_path / "tracker.db"
+    engine = create_engine(f"sqlite:///{tracker}", future=True)
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        for sid in (old_bot, recent_bot):
+            c.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, 'x')"), {"s": sid})
+
+    summary = purge(PROFILE, f"sqlite:///{tracker}")
+
+    assert not exists(old_bot) and exists(recent_bot)
+    assert not exists(old_closed) and exists(month_old_closed)
+    assert exists(ancient_waiting)
+    assert summary.bot_only >= 1 and summary.handed_off >= 1 and summary.enquiries >= 1
+    assert summary.rasa_events == 1
+    with engine.connect() as c:
+        assert [r[0] for r in c.execute(text("SELECT sender_id FROM events"))] == [recent_bot]
+    engine.dispose()
+    with session_scope() as db:
+        assert db.get(Conversation, sms_id).sms_number is None
+        assert db.scalar(text("SELECT count(*) FROM message WHERE conversation_id = :i"), {"i": old_bot}) == 0
+
+
+def test_purge_command(capsys):
+    assert main(["purge"]) == 0
+    assert capsys.readouterr().out.startswith("[purge] deleted")
