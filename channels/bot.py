@@ -43,8 +43,10 @@ def parse_rasa_messages(raw: List[Dict[str, Any]]) -> BotReply:
 
 
 class BotClient:
-    def __init__(self, base_url: str, token: str, timeout: float = 20.0) -> None:
+    def __init__(self, base_url: str, token: str, timeout: float = 20.0,
+                 action_url: Optional[str] = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.action_url = action_url.rstrip("/") if action_url else None
         self.token = token
         self.timeout = timeout
         self._http = httpx.Client(timeout=timeout)
@@ -64,11 +66,30 @@ class BotClient:
             raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e
         if r.status_code != 200:
             raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
-        reply = parse_rasa_messages(r.json())
+        try:
+            raw = r.json()
+        except ValueError as e:
+            raise BotUnavailable("Rasa answered with something that is not JSON") from e
+        if not isinstance(raw, list):
+            raise BotUnavailable("Rasa answered with JSON that is not a list of messages")
+        reply = parse_rasa_messages([item for item in raw if isinstance(item, dict)])
         # Every turn of ours answers something; silence means an action failed (action server down).
         if not reply.messages and not reply.handoff:
             raise BotUnavailable("Rasa returned no messages")
         return reply
+
+    def check_actions(self) -> None:
+        """A new conversation starts with Rasa calling action_session_start, which fills the
+        council's values; if the action server is down Rasa answers anyway, with those values
+        missing ("call None"), so a new conversation checks first."""
+        if not self.action_url:
+            return
+        try:
+            r = self._http.get(f"{self.action_url}/health", timeout=2)
+        except httpx.HTTPError as e:
+            raise BotUnavailable(f"action server unreachable: {type(e).__name__}") from e
+        if r.status_code != 200:
+            raise BotUnavailable(f"action server answered HTTP {r.status_code}")
 
     def resume(self, conversation_id: str) -> None:
         """Tell Rasa a person has handed the conversation back (ConversationResumed)."""

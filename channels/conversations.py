@@ -123,6 +123,8 @@ class ConversationService:
             return self._system_turn(cid, "waiting_message_received")
 
         try:
+            if conversation_id is None:
+                self.bot.check_actions()
             reply = self.bot.send(cid, text, {"language": language, "channel": channel})
         except BotUnavailable as e:
             log.warning("bot unavailable for a conversation: %s", e)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from iaa.db import session_scope
 from iaa.settings import get_settings
 from iaa.texts import fill
+from iaa.validation import encodable, typed_text
 
 from . import auth
 from .auth import COOKIE, LoginRefused, Staff, require
@@ -26,11 +27,14 @@ router = APIRouter(tags=["console"])
 STAFF = require("staff", "admin")
 PLANNER = require("planner", "admin")
 ADMIN = require("admin")
+SESSION_RECHECK_SECONDS = 10
 
 
 class LoginIn(BaseModel):
     username: StrictStr = Field(..., max_length=64)
     password: StrictStr = Field(..., max_length=1024)
+
+    _unicode = validator("username", "password", allow_reuse=True)(encodable)
 
 
 class TextIn(BaseModel):
@@ -38,12 +42,7 @@ class TextIn(BaseModel):
 
     @validator("text")
     def _text(cls, v: str) -> str:
-        v = v.strip()
-        if not v:
-            raise ValueError("text must not be empty")
-        if len(v) > 4000:
-            raise ValueError(f"text is {len(v)} characters; the most is 4000")
-        return v
+        return typed_text(v, 4000)
 
 
 class TransferIn(BaseModel):
@@ -215,7 +214,8 @@ def enquiry_stats(date_from: Optional[dt.date] = Query(None, alias="from"),
 
 @router.websocket("/console/ws")
 async def console_socket(ws: WebSocket) -> None:
-    staff = auth.staff_from_token(ws.cookies.get(COOKIE))
+    token = ws.cookies.get(COOKIE)
+    staff = auth.staff_from_token(token)
     if staff is None or staff.role not in ("staff", "admin"):
         await ws.close(code=4401)
         return
@@ -244,7 +244,16 @@ async def console_socket(ws: WebSocket) -> None:
         while True:
             await ws.send_json(await events.get())
 
+    async def session_watch():
+        # Signing out or the session expiring ends the live feed too, not only the pages.
+        while True:
+            await asyncio.sleep(SESSION_RECHECK_SECONDS)
+            if await to_thread.run_sync(auth.staff_from_token, token) is None:
+                await ws.close(code=4401)
+                return
+
     send_task = asyncio.create_task(sender())
+    tasks.append(asyncio.create_task(session_watch()))
     try:
         while True:
             frame = await ws.receive_json()

@@ -210,6 +210,8 @@ class StaffDesk:
             conv = self._get(db, cid)
             if conv.status == "closed":
                 raise DeskError(409, "Already closed")
+            if conv.status == "bot":  # never handed to staff: the assistant still has it
+                raise DeskError(409, "This conversation is with the assistant, not waiting for staff")
             if conv.status == "with_staff" and conv.assigned_to != staff.id:
                 raise DeskError(409, "Someone else holds this conversation")
             conv.status, conv.closed_at = "closed", utcnow()

@@ -45,7 +45,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout,
+                        action_url=settings.action_url)
         app.state.hub = Hub()
         app.state.bot = bot
         app.state.profile = lambda: cached_profile(profile_path)

@@ -71,6 +71,12 @@ def test_non_utf8_body_is_a_4xx(client):
     assert r.json()["detail"] == "the body must be JSON encoded as UTF-8"
 
 
+def test_a_lone_surrogate_is_a_422_not_a_500(client):
+    r = client.post("/api/chat", content=b'{"text": "help \\ud800 me"}', headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert any(p["field"] == "text" and "surrogate" in p["problem"] for p in r.json()["detail"])
+
+
 def test_unknown_conversation_is_a_404(client):
     r = client.post("/api/chat", json={"text": "hello", "conversation_id": "0" * 32})
     assert r.status_code == 404
@@ -108,6 +114,8 @@ def test_websocket_refuses_bad_frames_and_answers_good_ones(client):
         assert ws.receive_json() == {"type": "hello", "conversation_id": None}
         ws.send_json({"type": "message", "text": ""})
         assert "must not be empty" in ws.receive_json()["detail"]
+        ws.send_bytes(b"\x00\x01binary")
+        assert ws.receive_json() == {"type": "error", "detail": "frames must be JSON text"}
         ws.send_json({"type": "dance"})
         assert ws.receive_json()["detail"] == "unknown frame type"
         ws.send_json({"type": "message", "text": "hello"})

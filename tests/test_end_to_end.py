@@ -36,8 +36,14 @@ def test_serve_chat_over_http_and_browser_then_ctrl_c(trained_model, _browser):
             time.sleep(1)
         else:
             pytest.fail("not ready in 300 s")
+        # /readyz can answer a moment before the supervisor has seen every child ready and
+        # printed its line, so give the announcement a short while.
+        line_deadline = time.monotonic() + 30
+        while "[serve] ready: open http://localhost:" not in (_TMP / "serve.log").read_text() \
+                and time.monotonic() < line_deadline:
+            time.sleep(0.5)
         output = (_TMP / "serve.log").read_text()
-        assert "[serve] ready: open http://localhost:" in output
+        assert "[serve] ready: open http://localhost:" in output, output[-3000:]
         assert "loaded the sample directory" in output
 
         # Over HTTP.

@@ -33,6 +33,10 @@ def test_action_server_down_then_rasa_down(doomed):
     assert body["messages"][0]["sender"] == "system"
     assert "029 2018 0123" in body["messages"][0]["text"]
     assert ("citizen", "how much does care cost") in stored_messages(doomed, cid)
+    # A new conversation too: Rasa would answer it with the council's values missing.
+    fresh = doomed.chat("hello")
+    assert fresh["messages"][0]["sender"] == "system"
+    assert "029 2018 0123" in fresh["messages"][0]["text"] and "None" not in fresh["messages"][0]["text"]
     ready = httpx.get(f"{doomed.url}/readyz", timeout=10)
     assert ready.status_code == 503 and ready.json()["checks"]["action_server"].startswith("error")
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StrictStr, validator
 from channels.conversations import ConversationService, Turn, UnknownConversation
 from iaa.db import session_scope
 from iaa.models import Conversation
+from iaa.validation import typed_text
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
@@ -33,14 +34,7 @@ class ChatIn(BaseModel):
 
     @validator("text")
     def _text(cls, v: str) -> str:
-        v = v.strip()
-        if not v:
-            raise ValueError("text must not be empty")
-        if len(v) > MAX_TEXT:
-            raise ValueError(f"text is {len(v)} characters; the most is {MAX_TEXT}")
-        if "\x00" in v:
-            raise ValueError("text must not contain NUL characters")
-        return v
+        return typed_text(v, MAX_TEXT)
 
 
 class Button(BaseModel):
@@ -99,7 +93,13 @@ async def chat_socket(ws: WebSocket) -> None:
     sub = None
     try:
         while True:
-            raw = await ws.receive_text()
+            event = await ws.receive()
+            if event["type"] == "websocket.disconnect":
+                break
+            raw = event.get("text")
+            if raw is None:  # a binary frame
+                await ws.send_json({"type": "error", "detail": "frames must be JSON text"})
+                continue
             try:
                 frame = json.loads(raw)
                 if not isinstance(frame, dict):

@@ -498,9 +498,11 @@
     if (item) {
       if (JSON.stringify(item) !== JSON.stringify(pick(c, item))) {
         S.conv.conversation = Object.assign({}, c, item);
+        var focusWasHere = ui.conversationBody.contains(document.activeElement);
         drawConversationHead();
         drawDetails();
         drawActions();
+        if (focusWasHere) keepFocus();
       }
     } else if (c.status === "waiting" || c.status === "with_staff") {
       loadConversation(S.selectedId, { fresh: false });
@@ -558,6 +560,8 @@
         return;
       }
       var fresh = opts.fresh || !S.conv || S.conv.conversation.id !== id;
+      // A redraw may hide the control that has focus (a live update can land mid-action).
+      var focusWasHere = ui.conversationBody.contains(document.activeElement);
       S.conv = {
         conversation: r.data.conversation,
         messages: Array.isArray(r.data.messages) ? r.data.messages : [],
@@ -571,6 +575,7 @@
       else S.conv.messages.forEach(appendMessage);
       drawNotes();
       drawActions();
+      if (focusWasHere) keepFocus();
       if (opts.focus) ui.conversationHeading.focus();
       else if (opts.reveal) {
         // Narrow windows (or zoom) stack the panes: bring the conversation into view.

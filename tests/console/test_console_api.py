@@ -222,3 +222,82 @@ def test_stats_refuse_backwards_ranges(app):
     planner = signed_in(app, "pat")
     assert planner.get("/console/api/stats", params={"from": "2026-05-01", "to": "2026-04-01"}).status_code == 422
     assert planner.get("/console/api/stats", params={"from": "yesterday"}).status_code == 422
+
+
+# Routes anyone may reach, each on purpose. Anything else must be a guarded console route.
+PUBLIC_ROUTES = {
+    "/", "/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+    "/console/login", "/console/api/login", "/static", "/console/static",
+}
+PUBLIC_PREFIXES = ("/api/chat", "/api/directory", "/oruk", "/channels/sms")
+
+
+def test_every_route_is_public_on_purpose_or_a_guarded_console_route(app):
+    guarded = {route.path for route in console_routes(app)}
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if path in PUBLIC_ROUTES or path.startswith(PUBLIC_PREFIXES):
+            continue
+        assert path in guarded, f"{path} is neither public on purpose nor covered by the role checks"
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            roles = {role for d in route.dependant.dependencies for role in getattr(d.call, "roles", ())}
+            assert roles, f"{path} checks sign-in by hand; use console.auth.require(...)"
+
+
+def test_release_puts_it_back_in_the_queue_and_tells_the_citizen(app):
+    cid = waiting_conversation()
+    sam, alex = signed_in(app, "sam"), signed_in(app, "alex")
+    assert sam.post(f"/console/api/conversations/{cid}/claim").status_code == 200
+    assert alex.post(f"/console/api/conversations/{cid}/release").status_code == 409  # not alex's
+    assert sam.post(f"/console/api/conversations/{cid}/release").status_code == 200
+    with session_scope() as db:
+        conv = db.get(Conversation, cid)
+        assert conv.status == "waiting" and conv.assigned_to is None
+        said = [m.text for m in conv.messages if m.sender == "system"]
+    assert any("back in the queue" in s for s in said)
+    assert cid in [c["id"] for c in alex.get("/console/api/queue").json()["conversations"]]
+    assert alex.post(f"/console/api/conversations/{cid}/claim").status_code == 200
+
+
+def test_a_conversation_still_with_the_bot_cannot_be_closed(app):
+    with session_scope() as db:
+        today = dt.date.today()
+        conv = Conversation(channel="web", language="en", status="bot",
+                            enquiry=Enquiry(day=today, financial_year="2026-27", channel="web",
+                                            language_requested="en", language_delivered="en"))
+        db.add(conv)
+        db.flush()
+        cid = conv.id
+    r = signed_in(app, "sam").post(f"/console/api/conversations/{cid}/close", json={"outcome": "information"})
+    assert r.status_code == 409 and "assistant" in r.json()["detail"]
+    with session_scope() as db:
+        assert db.get(Conversation, cid).status == "bot"
+
+
+def test_replies_that_cannot_be_stored_get_a_clear_422(app):
+    cid = waiting_conversation()
+    sam = signed_in(app, "sam")
+    sam.post(f"/console/api/conversations/{cid}/claim")
+    r = sam.post(f"/console/api/conversations/{cid}/reply", content=b'{"text": "hi \\ud800"}',
+                 headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and "surrogate" in str(r.json()["detail"])
+    bad_login = TestClient(app).post("/console/api/login", content=b'{"username": "\\udfff", "password": "x"}',
+                                     headers={"Content-Type": "application/json"})
+    assert bad_login.status_code == 422
+
+
+def test_signing_out_ends_the_live_queue_feed(app, monkeypatch):
+    import console.api
+
+    monkeypatch.setattr(console.api, "SESSION_RECHECK_SECONDS", 0.2)
+    sam = signed_in(app, "sam")
+    with sam.websocket_connect("/console/ws") as ws:
+        assert ws.receive_json()["type"] == "queue"
+        other = TestClient(app)
+        other.cookies.update(sam.cookies)
+        other.headers["X-CSRF-Token"] = sam.headers["X-CSRF-Token"]
+        assert other.post("/console/api/logout").status_code == 204
+        with pytest.raises(WebSocketDisconnect) as closed:
+            while True:
+                ws.receive_json()
+        assert closed.value.code == 4401
