@@ -114,8 +114,8 @@ class ConversationService:
                 return self._feedback(cid, answer.group(1))
             return self._system_turn(cid, "conversation_closed")
         if status in ("waiting", "with_staff"):
-            self._to_staff(cid, message_id)
-            callback = self._callback_step(cid, text)
+            callback = self._callback_step(cid, text, message_id)
+            self._to_staff(cid, message_id)  # after the call-back step, which may redact it
             if callback is not None:
                 return callback
             if status == "with_staff":  # the member of staff answers; no automatic reply
@@ -187,12 +187,17 @@ class ConversationService:
         db.add(Message(conversation_id=conv.id, sender="system", text=text, payload={"buttons": shown}))
         return {"sender": "system", "text": text, "buttons": shown}
 
-    def _callback_step(self, cid: str, text: str) -> Optional[Turn]:
+    def _callback_step(self, cid: str, text: str, message_id: int) -> Optional[Turn]:
         """Consent first, then the number: nothing is kept unless the citizen agrees (para 300(m))."""
         with session_scope() as db:
             conv = db.get(Conversation, cid)
             state, command = conv.callback_state, text.strip().lower()
             profile = self.profile()
+            if state in ("consent", "number") and uk_phone(text):
+                # The number lives only in callback_phone, which the purge clears after the
+                # days the consent question promised; never in the transcript, kept far longer.
+                db.get(Message, message_id).text = say("callback_number_redacted", conv.language, profile,
+                                                       days=str(profile.retention.sms_number_days))
             if command in ("/callback_no", "no", "no thanks", "na", "dim diolch") and state in ("offered", "consent", "number"):
                 conv.callback_state, conv.callback_phone, conv.callback_consented_at = "declined", None, None
                 key, message = "callback_declined", None
@@ -210,9 +215,11 @@ class ConversationService:
                     key, message = "callback_bad_number", None
                 else:
                     conv.callback_state, conv.callback_phone = "done", phone
-                    text_ = say("callback_done", conv.language, profile, phone=phone,
-                                back_at=when_text(profile.next_opening(), conv.language))
-                    db.add(Message(conversation_id=cid, sender="system", text=text_))
+                    back_at = when_text(profile.next_opening(), conv.language)
+                    text_ = say("callback_done", conv.language, profile, phone=phone, back_at=back_at)
+                    kept = say("callback_done", conv.language, profile, back_at=back_at,
+                               phone=say("callback_number_kept", conv.language, profile))
+                    db.add(Message(conversation_id=cid, sender="system", text=kept))
                     self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
                     return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text_}],
                                 _handoff_view(conv))

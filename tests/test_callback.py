@@ -43,21 +43,26 @@ def test_consent_then_number(client):
         assert db.get(Conversation, cid).callback_phone is None
     assert "type the phone number" in say(client, cid, "/callback_agree")["text"]
     assert "doesn't look like a UK phone number" in say(client, cid, "my number is secret")["text"]
-    done = say(client, cid, "+44 7700 900123")
-    assert "We'll call you on 07700 900123" in done["text"] and "029 2018 0999" in done["text"]
+    done = say(client, cid, "+44 7700 900456")
+    assert "We'll call you on 07700 900456" in done["text"] and "029 2018 0999" in done["text"]
     with session_scope() as db:
         conv = db.get(Conversation, cid)
-        assert conv.callback_phone == "07700 900123" and conv.callback_consented_at is not None
+        assert conv.callback_phone == "07700 900456" and conv.callback_consented_at is not None
+        transcript = " ".join(m.text for m in conv.messages)
+    # Only callback_phone holds it (purged after 7 days), not the transcript (kept far longer).
+    assert "900456" not in transcript and "deleted after 7 days" in transcript
 
 
 def test_no_number_without_consent(client):
     cid = offered()
     say(client, cid, "/callback")
     # Typing a number before agreeing does not store it.
-    say(client, cid, "07700 900123")
+    say(client, cid, "07700 900456")
     assert "won't keep any number" in say(client, cid, "/callback_no")["text"]
     with session_scope() as db:
-        assert db.get(Conversation, cid).callback_phone is None
+        conv = db.get(Conversation, cid)
+        assert conv.callback_phone is None
+        assert "900456" not in " ".join(m.text for m in conv.messages)
 
 
 @pytest.mark.parametrize("written, normalised", [
