@@ -120,7 +120,12 @@ class ConversationService:
                 return callback
             if status == "with_staff":  # the member of staff answers; no automatic reply
                 return Turn(cid, status, language, [], None)
-            return self._system_turn(cid, "waiting_message_received")
+            profile = self.profile()
+            if profile.is_open():
+                return self._system_turn(cid, "waiting_message_received")
+            # Out of hours nobody will read it tonight: say when they will, and where help is now.
+            return self._system_turn(cid, "waiting_message_received_closed",
+                                     back_at=when_text(profile.next_opening(), language))
 
         try:
             if conversation_id is None:
@@ -255,10 +260,10 @@ class ConversationService:
         db.flush()
         return conv
 
-    def _system_turn(self, cid: str, key: str) -> Turn:
+    def _system_turn(self, cid: str, key: str, **extra: str) -> Turn:
         with session_scope() as db:
             conv = db.get(Conversation, cid)
-            text = say(key, conv.language, self.profile())
+            text = say(key, conv.language, self.profile(), **extra)
             db.add(Message(conversation_id=cid, sender="system", text=text))
             return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text}],
                         _handoff_view(conv))
