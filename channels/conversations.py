@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iaa.db import session_scope
@@ -68,12 +69,14 @@ class Turn:
     handoff: Optional[Dict[str, str]] = None
 
     def as_dict(self) -> Dict[str, Any]:
+        ids = [m["id"] for m in self.messages if isinstance(m.get("id"), int)]
         return {
             "conversation_id": self.conversation_id,
             "status": self.status,
             "language": self.language,
             "messages": self.messages,
             "handoff": self.handoff,
+            "last_message_id": max(ids) if ids else None,
         }
 
 
@@ -136,6 +139,19 @@ class ConversationService:
             return self._system_turn(cid, "bot_unavailable")
         return self._apply_bot_reply(cid, reply)
 
+    def messages_since(self, conversation_id: str, after: int) -> Turn:
+        """What the citizen's side was sent after message `after`: for a widget that reconnects,
+        reloads, or cannot hold a websocket and polls."""
+        with session_scope() as db:
+            conv = db.get(Conversation, conversation_id)
+            if conv is None:
+                raise UnknownConversation(conversation_id)
+            rows = db.scalars(select(Message).where(
+                Message.conversation_id == conversation_id, Message.id > after,
+                Message.sender.in_(("bot", "staff", "system"))).order_by(Message.id).limit(200))
+            messages = [message_view(m) for m in rows]
+            return Turn(conv.id, conv.status, conv.language, messages, _handoff_view(conv))
+
     # -- safeguarding ----------------------------------------------------------------------
 
     def _safeguarding_turn(self, cid: str, status: str, language: str, channel: str, text: str,
@@ -169,8 +185,7 @@ class ConversationService:
             messages: List[Dict[str, Any]] = []
             if tell_citizen:
                 for text in safeguarding_reply(self.profile(), flag.concern, conv.language):
-                    db.add(Message(conversation_id=cid, sender="system", text=text))
-                    messages.append({"sender": "system", "text": text})
+                    messages.append(store_message(db, cid, "system", text))
             turn = Turn(cid, conv.status, conv.language, messages, _handoff_view(conv))
         self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid, "priority": "urgent"})
         return turn
@@ -189,8 +204,7 @@ class ConversationService:
         profile = self.profile()
         text = say(key, conv.language, profile, days=str(profile.retention.sms_number_days))
         shown = [{"title": say(title, conv.language, profile), "payload": payload} for title, payload in buttons]
-        db.add(Message(conversation_id=conv.id, sender="system", text=text, payload={"buttons": shown}))
-        return {"sender": "system", "text": text, "buttons": shown}
+        return store_message(db, conv.id, "system", text, buttons=shown)
 
     def _callback_step(self, cid: str, text: str, message_id: int) -> Optional[Turn]:
         """Consent first, then the number: nothing is kept unless the citizen agrees (para 300(m))."""
@@ -224,16 +238,14 @@ class ConversationService:
                     text_ = say("callback_done", conv.language, profile, phone=phone, back_at=back_at)
                     kept = say("callback_done", conv.language, profile, back_at=back_at,
                                phone=say("callback_number_kept", conv.language, profile))
-                    db.add(Message(conversation_id=cid, sender="system", text=kept))
+                    shown = store_message(db, cid, "system", kept, shown=text_)
                     self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
-                    return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text_}],
-                                _handoff_view(conv))
+                    return Turn(cid, conv.status, conv.language, [shown], _handoff_view(conv))
             else:
                 return None
             if message is None:
                 text_ = say(key, conv.language, profile)
-                db.add(Message(conversation_id=cid, sender="system", text=text_))
-                message = {"sender": "system", "text": text_}
+                message = store_message(db, cid, "system", text_)
             return Turn(cid, conv.status, conv.language, [message], _handoff_view(conv))
 
     def _feedback(self, cid: str, answer: str) -> Turn:
@@ -264,8 +276,7 @@ class ConversationService:
         with session_scope() as db:
             conv = db.get(Conversation, cid)
             text = say(key, conv.language, self.profile(), **extra)
-            db.add(Message(conversation_id=cid, sender="system", text=text))
-            return Turn(cid, conv.status, conv.language, [{"sender": "system", "text": text}],
+            return Turn(cid, conv.status, conv.language, [store_message(db, cid, "system", text)],
                         _handoff_view(conv))
 
     def _apply_bot_reply(self, cid: str, reply: BotReply) -> Turn:
@@ -273,9 +284,8 @@ class ConversationService:
             conv = db.get(Conversation, cid)
             if reply.language:
                 conv.language = reply.language
-            for m in reply.messages:
-                extra = {k: v for k, v in m.items() if k in ("buttons", "services")}
-                db.add(Message(conversation_id=cid, sender="bot", text=m["text"], payload=extra or None))
+            reply.messages = [store_message(db, cid, "bot", m["text"], buttons=m.get("buttons"),
+                                            services=m.get("services")) for m in reply.messages]
             enquiry = conv.enquiry
             if enquiry is not None:
                 _update_enquiry(enquiry, reply.enquiry, conv.language)
@@ -290,6 +300,24 @@ class ConversationService:
                     _raise_outcome(enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
                 self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
             return Turn(cid, conv.status, conv.language, reply.messages, _handoff_view(conv))
+
+
+def store_message(db: Session, cid: str, sender: str, text: str, shown: Optional[str] = None,
+                  **extras: Any) -> Dict[str, Any]:
+    """Keep a message and return it as the citizen is shown it, with its id, by which a widget
+    that was away catches up (GET /api/chat/{id}/messages?after=). `shown` is what the citizen
+    sees when the kept text must differ (a phone number left out of the transcript)."""
+    extras = {k: v for k, v in extras.items() if v}
+    message = Message(conversation_id=cid, sender=sender, text=text, payload=extras or None)
+    db.add(message)
+    db.flush()
+    return {"id": message.id, "sender": sender, "text": shown or text, **extras}
+
+
+def message_view(message: Message) -> Dict[str, Any]:
+    """A stored message as store_message returned it."""
+    extras = {k: v for k, v in (message.payload or {}).items() if k in ("buttons", "services") and v}
+    return {"id": message.id, "sender": message.sender, "text": message.text, **extras}
 
 
 def _handoff_view(conv: Conversation) -> Optional[Dict[str, str]]:

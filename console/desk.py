@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional
 from sqlalchemy import case, func, select, update
 
 from channels.bot import BotClient, BotUnavailable
+from channels.conversations import store_message
 from channels.hub import Hub
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, utcnow
@@ -151,7 +152,7 @@ class StaffDesk:
             audit(db, staff, "reply", cid)
             db.flush()
             view = self._message_view(message, self._names(db))
-        self._push(conv, [{"sender": "staff", "text": text, "author": {"name": staff.first_name}}])
+        self._push(conv, [{"id": view["id"], "sender": "staff", "text": text, "author": {"name": staff.first_name}}])
         self.hub.publish(f"staff:{cid}", {"type": "message", "conversation_id": cid, "message": view})
         return view
 
@@ -228,13 +229,8 @@ class StaffDesk:
     # -- telling people ----------------------------------------------------------------------
 
     def _tell_citizen(self, db, conv: Conversation, key: str, buttons=None, **values) -> Dict[str, Any]:
-        text = say(key, conv.language, self.profile(), **values)
-        db.add(Message(conversation_id=conv.id, sender="system", text=text,
-                       payload={"buttons": buttons} if buttons else None))
-        message = {"sender": "system", "text": text}
-        if buttons:
-            message["buttons"] = buttons
-        return message
+        return store_message(db, conv.id, "system", say(key, conv.language, self.profile(), **values),
+                             buttons=buttons)
 
     def _push(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
         if conv.channel == "sms":
@@ -243,6 +239,7 @@ class StaffDesk:
         self.hub.publish(f"citizen:{conv.id}", {
             "type": "update", "conversation_id": conv.id, "status": conv.status,
             "language": conv.language, "messages": messages,
+            "last_message_id": max((m["id"] for m in messages if m.get("id")), default=None),
             "handoff": ({"reason": conv.handoff_reason, "priority": conv.priority or "normal"}
                         if conv.status in ("waiting", "with_staff") else None),
         })

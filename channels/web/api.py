@@ -8,7 +8,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from anyio import to_thread
-from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, StrictStr, validator
 
 from channels.conversations import ConversationService, Turn, UnknownConversation
@@ -43,6 +43,7 @@ class Button(BaseModel):
 
 
 class ChatMessage(BaseModel):
+    id: Optional[int] = Field(None, description="The message's number in the conversation, rising")
     sender: str = Field(..., description="bot, staff or system")
     text: str
     buttons: Optional[List[Button]] = None
@@ -60,6 +61,9 @@ class ChatOut(BaseModel):
     language: str
     messages: List[ChatMessage]
     handoff: Optional[Handoff]
+    last_message_id: Optional[int] = Field(
+        None, description="The newest message id in this reply: ask for what came after it with "
+                          "GET /api/chat/{conversation_id}/messages?after=")
 
 
 def _service(request_or_ws) -> ConversationService:
@@ -79,6 +83,20 @@ async def chat(body: ChatIn, request: Request) -> Dict[str, Any]:
         turn = await _handle(_service(request), body.conversation_id, body.text, body.lang)
     except UnknownConversation:
         raise HTTPException(404, "No conversation with that id. Omit conversation_id to start a new one.")
+    return turn.as_dict()
+
+
+@router.get("/{conversation_id}/messages", response_model=ChatOut, response_model_exclude_unset=True,
+            responses={404: {"description": "Unknown conversation"}, 422: {"description": "Bad input"}})
+async def messages_since(request: Request, conversation_id: str = Path(..., regex=CONVERSATION_ID),
+                         after: int = Query(0, ge=0, le=2**62, description="Only messages with a larger id")
+                         ) -> Dict[str, Any]:
+    """What the citizen was sent after message `after` (staff replies, the bot, the service), up
+    to 200 at a time: for a widget that reconnects, reloads or polls without a websocket."""
+    try:
+        turn = await to_thread.run_sync(_service(request).messages_since, conversation_id, after)
+    except UnknownConversation:
+        raise HTTPException(404, "No conversation with that id.")
     return turn.as_dict()
 
 

@@ -201,9 +201,13 @@ def test_safeguarding_jumps_the_queue(new_page, servers, staff_login) -> None:
 
     first = handoff(servers)
     second = handoff(servers)
-    body = servers.chat("my husband hits me and I'm scared")
-    assert body["status"] == "waiting" and body["handoff"]["priority"] == "urgent", body
-    urgent = body["conversation_id"]
+    # The disclosure comes from a citizen in the widget, after the two ordinary handoffs.
+    citizen = new_page(1280, 800)
+    citizen_opens_chat(citizen, servers.url)
+    said = citizen_says(citizen, "my husband hits me and I'm scared")
+    assert "Thank you for telling us" in said and "999" in said, said
+    urgent = citizen.evaluate("() => sessionStorage.getItem('iaa-chat:conversation_id')")
+    assert urgent
 
     for cid in (first, second, urgent):
         expect(queue_item(staff, cid)).to_be_visible(timeout=LIVE_TIMEOUT_MS)
@@ -223,7 +227,65 @@ def test_safeguarding_jumps_the_queue(new_page, servers, staff_login) -> None:
     expect(top.locator(".badge--urgent")).to_have_text(re.compile("urgent", re.I))
     expect(queue_item(staff, urgent)).to_contain_text("Safeguarding")
     expect(queue_item(staff, first).locator(".badge--urgent")).to_have_count(0)
-    assert not staff.errors, staff.errors
+
+    # Staff take the urgent one first; the citizen hears them; then back to the bot.
+    open_conversation(staff, urgent)
+    staff.get_by_role("button", name="Claim", exact=True).click()
+    expect(status_region(staff)).to_contain_text("You have claimed this conversation")
+    staff.get_by_role("textbox", name="Reply to the citizen").fill("I'm here. Are you safe right now?")
+    staff.get_by_role("button", name="Send reply").click()
+    citizen_log = citizen.get_by_role("log")
+    expect(citizen_log.locator('[data-sender="staff"]').last).to_contain_text("Are you safe right now?",
+                                                                           timeout=LIVE_TIMEOUT_MS)
+    staff.get_by_role("button", name="Return to bot").click()
+    expect(queue_item(staff, urgent)).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
+    answer = citizen_says(citizen, "how do I complain")
+    assert "complain" in answer.lower(), answer
+    assert not staff.errors and not citizen.errors, staff.errors + citizen.errors
+
+
+def test_citizen_away_catches_up_and_answers_the_feedback_question(new_page, servers, staff_login) -> None:
+    from sqlalchemy import create_engine, text
+
+    username, password, first_name = staff_login()
+    staff = new_page()
+    sign_in(staff, servers.url, username, password)
+    citizen = new_page(1280, 800)
+    citizen_opens_chat(citizen, servers.url)
+    citizen_says(citizen, "I'd like to speak to someone please")
+    cid = citizen.evaluate("() => sessionStorage.getItem('iaa-chat:conversation_id')")
+
+    # The citizen's page is gone (another page in the same tab) while staff join and reply.
+    citizen.goto("about:blank")
+    open_conversation(staff, cid)
+    staff.get_by_role("button", name="Claim", exact=True).click()
+    expect(status_region(staff)).to_contain_text("You have claimed this conversation")
+    staff.get_by_role("textbox", name="Reply to the citizen").fill("Sorry to keep you, how can I help?")
+    staff.get_by_role("button", name="Send reply").click()
+    expect(transcript(staff).locator('[data-sender="staff"]').last).to_contain_text("how can I help?")
+
+    # Back on the council's page, the widget catches up on what it missed, once each.
+    citizen.goto(servers.url + "/")
+    citizen.get_by_role("button", name="Chat with us / Sgwrsio â ni").click()
+    log = citizen.get_by_role("log")
+    expect(log.locator('[data-sender="staff"]')).to_contain_text("how can I help?", timeout=LIVE_TIMEOUT_MS)
+    expect(log).to_contain_text(f"{first_name} from our team has joined")
+    expect(log.locator('[data-sender="staff"]', has_text="how can I help?")).to_have_count(1)
+
+    # Staff close it; the citizen answers the closing question, and it is counted.
+    staff.locator("#close-outcome").select_option("information")
+    staff.locator("#action-close").click()
+    expect(status_region(staff)).to_contain_text("Closed with the outcome")
+    expect(log).to_contain_text("did you get the right information or advice", timeout=LIVE_TIMEOUT_MS)
+    log.get_by_role("button", name="Yes").click()
+    expect(log).to_contain_text("recorded anonymously", timeout=LIVE_TIMEOUT_MS)
+    engine = create_engine(servers.group.settings.database_url, future=True)
+    with engine.connect() as c:
+        feedback = c.execute(text("SELECT e.feedback FROM conversation c JOIN enquiry e ON e.id = c.enquiry_id"
+                                  " WHERE c.id = :id"), {"id": cid}).scalar_one()
+    engine.dispose()
+    assert feedback == "yes"
+    assert not staff.errors and not citizen.errors, staff.errors + citizen.errors
 
 
 def test_citizen_markup_is_inert_in_the_console(new_page, servers, staff_login) -> None:

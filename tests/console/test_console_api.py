@@ -301,3 +301,26 @@ def test_signing_out_ends_the_live_queue_feed(app, monkeypatch):
             while True:
                 ws.receive_json()
         assert closed.value.code == 4401
+
+
+def test_a_citizen_who_was_away_catches_up_on_what_staff_sent(app):
+    cid = waiting_conversation()
+    sam, citizen = signed_in(app, "sam"), TestClient(app)
+    sam.post(f"/console/api/conversations/{cid}/claim")
+    sam.post(f"/console/api/conversations/{cid}/reply", json={"text": "Hello, it's Sam here"})
+    missed = citizen.get(f"/api/chat/{cid}/messages", params={"after": 0}).json()
+    assert missed["status"] == "with_staff"
+    assert [m["sender"] for m in missed["messages"]] == ["system", "staff"]
+    assert "Sam from our team has joined" in missed["messages"][0]["text"]
+    assert missed["messages"][1]["text"] == "Hello, it's Sam here"
+    assert missed["last_message_id"] == missed["messages"][1]["id"] > missed["messages"][0]["id"]
+    # Only what came after: nothing new yet, then the close and its feedback question.
+    assert citizen.get(f"/api/chat/{cid}/messages", params={"after": missed["last_message_id"]}).json()["messages"] == []
+    sam.post(f"/console/api/conversations/{cid}/close", json={"outcome": "information"})
+    ended = citizen.get(f"/api/chat/{cid}/messages", params={"after": missed["last_message_id"]}).json()
+    assert ended["status"] == "closed" and ended["messages"][0]["buttons"][0]["payload"].startswith("/feedback")
+    # The citizen's own words are not sent back, and bad requests get clear answers.
+    assert all(m["sender"] != "citizen" for m in missed["messages"])
+    assert citizen.get(f"/api/chat/{'0' * 32}/messages").status_code == 404
+    assert citizen.get(f"/api/chat/{cid}/messages", params={"after": -1}).status_code == 422
+    assert citizen.get("/api/chat/not-an-id/messages").status_code == 422

@@ -30,8 +30,10 @@
 
   var PHONE = ((SCRIPT && SCRIPT.getAttribute("data-phone")) || "").trim();
   var MAX_CHARS = 2000;
+  var FEEDBACK = /^\/feedback\{"answer": ?"(yes|no)"\}$/; // the closing question's buttons
   var WS_HELLO_TIMEOUT_MS = 5000;
   var REPLY_TIMEOUT_MS = 30000;
+  var POLL_MS = 5000; // without a websocket, how often a waiting citizen's page asks for news
   var WS_MAX_FAILURES = 3;
   var HISTORY_LIMIT = 200;
   var KEY = "iaa-chat:";
@@ -141,6 +143,10 @@
       normLang(document.documentElement.lang) ||
       "en",
     conversationId: load("conversation_id") || null,
+    feedbackFor: load("feedback_for") || null,
+    lastSeen: parseInt(load("last_seen") || "0", 10) || 0, // newest message id shown
+    seenIds: {},
+    catchingUp: false,
     status: load("status") || null,
     serverLang: null,
     history: [],
@@ -668,6 +674,11 @@
       var first = null;
       data.messages.forEach(function (m) {
         if (!m || typeof m !== "object") return;
+        if (typeof m.id === "number") {
+          // A push and a catch-up can bring the same message: show it once.
+          if (state.seenIds[m.id]) return;
+          noteSeen(m.id);
+        }
         var sender = m.sender === "staff" || m.sender === "system" ? m.sender : "bot";
         var text = typeof m.text === "string" ? m.text : "";
         var hasExtras =
@@ -705,12 +716,67 @@
     state.conversationId = null;
     save("conversation_id", null);
     state.serverLang = null;
+    state.lastSeen = 0;
+    state.seenIds = {};
+    save("last_seen", null);
   }
 
-  /* The conversation is over: the next message starts a new one. */
+  function noteSeen(id) {
+    state.seenIds[id] = true;
+    if (id > state.lastSeen) {
+      state.lastSeen = id;
+      save("last_seen", String(id));
+    }
+  }
+
+  /* Fetch what was sent while this page could not hear it: after a reload or reconnect, and
+     every few seconds while waiting for staff without a websocket. */
+  function catchUp() {
+    var id = state.conversationId;
+    if (!id || state.catchingUp) return Promise.resolve();
+    state.catchingUp = true;
+    var url = API_ORIGIN + "/api/chat/" + encodeURIComponent(id) + "/messages?after=" + state.lastSeen;
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
+      .then(
+        function (data) {
+          state.catchingUp = false;
+          if (data && typeof data === "object" && id === state.conversationId) handleUpdate(data);
+        },
+        function () {
+          state.catchingUp = false;
+        }
+      );
+  }
+
+  function pollWhileWaiting() {
+    var waiting = state.status === "waiting" || state.status === "with_staff";
+    if (waiting && state.conversationId && !ws.ready) catchUp();
+  }
+
+  /* The conversation is over: the next message starts a new one, except the answer to the
+     closing feedback question, which belongs to the conversation that asked it. */
   function endConversation() {
+    if (state.conversationId) {
+      state.feedbackFor = state.conversationId;
+      save("feedback_for", state.conversationId);
+    }
     forgetConversation();
     if (ws.socket) ws.close();
+  }
+
+  function sendFeedback(text) {
+    var id = state.feedbackFor;
+    state.feedbackFor = null;
+    save("feedback_for", null);
+    state.conversationId = id;
+    return postQueue(text, state.lang, null).then(function () {
+      // The thanks that comes back closes the conversation again; nothing more is asked.
+      state.feedbackFor = null;
+      save("feedback_for", null);
+    });
   }
 
   /* An {"type":"error","detail":...} frame: never shown as such, only a friendly line. */
@@ -810,8 +876,10 @@
           if (data.type === "hello") {
             // The server names the conversation it continues; none means the next message
             // starts a new one (it did not know ours, or we had none).
-            if (typeof data.conversation_id === "string" && data.conversation_id) setConversation(data.conversation_id);
-            else if (state.conversationId) forgetConversation();
+            if (typeof data.conversation_id === "string" && data.conversation_id) {
+              setConversation(data.conversation_id);
+              catchUp();
+            } else if (state.conversationId) forgetConversation();
             if (!settled) {
               settled = true;
               opened = true;
@@ -1000,10 +1068,16 @@
     var lang = state.lang;
     var restore = shown ? null : text;
     addEntry({ sender: "user", text: shown || text, lang: lang });
+    if (state.status === "closed" && state.feedbackFor && FEEDBACK.test(text)) {
+      sendFeedback(text);
+      return;
+    }
     if (state.status === "closed") {
       state.status = null;
       save("status", null);
       showStatus();
+      state.feedbackFor = null;
+      save("feedback_for", null);
     }
 
     if (ws.usable()) {
@@ -1096,6 +1170,7 @@
     if (!document.body) return;
     var host = document.getElementById("iaa-chat-inline");
     build(host);
+    setInterval(pollWhileWaiting, POLL_MS);
     // A conversation already under way in this tab: listen for staff replies.
     if (state.conversationId && (state.inline || state.status === "waiting" || state.status === "with_staff")) {
       ws.connect().catch(function () {});
