@@ -55,12 +55,13 @@ class BotClient:
     def _auth(self) -> Dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def send(self, conversation_id: str, text: str, metadata: Dict[str, Any]) -> BotReply:
+    def send(self, conversation_id: str, text: str, metadata: Dict[str, Any],
+             timeout: Optional[float] = None) -> BotReply:
         try:
             r = self._http.post(
                 f"{self.base_url}/webhooks/frontdoor/webhook",
                 json={"sender": conversation_id, "message": text, "metadata": metadata},
-                headers=self._auth,
+                headers=self._auth, timeout=timeout or self.timeout,
             )
         except httpx.HTTPError as e:
             raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e

@@ -25,6 +25,7 @@ from .hub import Hub
 
 log = logging.getLogger(__name__)
 
+SAFEGUARDING_BOT_TIMEOUT = 3.0  # seconds the front door gives Rasa before handing off itself
 HANDOFF_REASONS = ("safeguarding", "advice", "assistance", "requested", "fallback")
 HANDOFF_OUTCOME = {
     "safeguarding": "safeguarding_handoff",
@@ -160,7 +161,9 @@ class ConversationService:
             # The dialogue model flags the same message with the same detector; use its reply
             # when it gives one, and do it ourselves when it cannot or did not.
             try:
-                reply = self.bot.send(cid, text, {"language": language, "channel": channel})
+                # Briefly: a slow or hung Rasa must not hold up an urgent handoff.
+                reply = self.bot.send(cid, text, {"language": language, "channel": channel},
+                                      timeout=SAFEGUARDING_BOT_TIMEOUT)
                 if reply.handoff and reply.handoff.get("reason") == "safeguarding":
                     return self._apply_bot_reply(cid, reply)
                 log.error("safeguarding flag not handed off by the bot; the front door hands off")
@@ -172,7 +175,12 @@ class ConversationService:
         with session_scope() as db:
             conv = db.get(Conversation, cid)
             summary = dict(conv.handoff_summary or {})
-            summary.update(concern=flag.concern, theme=flag.theme)
+            # Staff see every concern raised; the first stays the headline.
+            concerns = list(summary.get("concerns") or ([summary["concern"]] if summary.get("concern") else []))
+            if flag.concern not in concerns:
+                concerns.append(flag.concern)
+            summary.update(concern=concerns[0], concerns=concerns,
+                           theme=flag.theme if len(concerns) == 1 else summary.get("theme") or flag.theme)
             if conv.status in ("bot", "closed"):
                 _start_handoff(conv, {"reason": "safeguarding", "priority": "urgent", "summary": summary})
             else:  # already waiting or with staff: raise it to the top of the queue
@@ -184,7 +192,8 @@ class ConversationService:
                 _raise_outcome(conv.enquiry, "safeguarding_handoff")
             messages: List[Dict[str, Any]] = []
             if tell_citizen:
-                for text in safeguarding_reply(self.profile(), flag.concern, conv.language):
+                # In the language the person wrote it in (an SMS has no language chosen).
+                for text in safeguarding_reply(self.profile(), flag.concern, flag.language or conv.language):
                     messages.append(store_message(db, cid, "system", text))
             turn = Turn(cid, conv.status, conv.language, messages, _handoff_view(conv))
         self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid, "priority": "urgent"})

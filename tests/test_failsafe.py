@@ -65,7 +65,9 @@ def test_disclosure_with_only_the_action_server_down(trained_model):
 
 
 def test_disclosure_with_everything_behind_the_front_door_down(doomed):
-    # Runs after test_action_server_down_then_rasa_down: both are really stopped now.
+    # Really stopped (already, if the test above ran; stopping twice is harmless).
+    doomed.group.stop_one("action server")
+    doomed.group.stop_one("rasa server")
     body = doomed.chat("can you tell me about day centres, also my son keeps taking money from my purse")
     assert_urgent_handoff(body)
     # A second disclosure in a conversation already waiting keeps it urgent; nothing is lost.

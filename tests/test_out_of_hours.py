@@ -10,6 +10,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from iaa.app import create_app
+from iaa.db import session_scope
+from iaa.models import Conversation
 from iaa.settings import ROOT, Settings
 from tests.conftest import _TMP, free_port
 from tests.console.test_console_api import waiting_conversation
@@ -90,3 +92,16 @@ def test_disclosure_in_hours_says_a_person_will_join(open_):
     said = " ".join(m["text"] for m in body["messages"])
     assert body["handoff"]["priority"] == "urgent"
     assert "passing this to a member of our team now" in said and "029 2018 0999" not in said
+
+
+def test_a_second_concern_is_added_not_swapped_and_welsh_is_answered_in_welsh(closed):
+    body = closed.post("/api/chat", json={"text": "my partner hits me when he has been drinking"}).json()
+    cid = body["conversation_id"]
+    again = closed.post("/api/chat", json={"conversation_id": cid,
+                                           "text": "dw i eisiau lladd fy hun"}).json()
+    assert again["handoff"]["priority"] == "urgent"
+    assert "Diolch am ddweud wrthym" in " ".join(m["text"] for m in again["messages"])
+    with session_scope() as db:
+        summary = db.get(Conversation, cid).handoff_summary
+    assert summary["concern"] == "domestic_abuse"
+    assert summary["concerns"] == ["domestic_abuse", "suicide_self_harm"]

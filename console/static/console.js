@@ -641,7 +641,9 @@
     row("Theme", C.label("theme", s.theme));
     row("Topic", C.label("topic", s.topic));
     row("Enquirer", C.label("enquirer", s.enquirer));
-    if (s.concern) row("Concern", C.humanize(s.concern), "row--concern");
+    if (Array.isArray(s.concerns) && s.concerns.length > 1) {
+      row("Concerns", s.concerns.map(function (c) { return C.humanize(String(c)); }).join("; "), "row--concern");
+    } else if (s.concern) row("Concern", C.humanize(s.concern), "row--concern");
     if (Array.isArray(s.services_offered) && s.services_offered.length) {
       row("Services offered", s.services_offered.map(String).join("; "));
     }
