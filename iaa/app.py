@@ -10,7 +10,7 @@ import httpx
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy import text
@@ -21,6 +21,7 @@ from channels.hub import Hub
 from channels.sms import SmsSender
 from channels.sms import router as sms_router
 from channels.web.api import router as chat_router
+from channels.web.demo import render_demo_page
 from console.api import STATIC as CONSOLE_STATIC
 from console.api import router as console_router
 from console.canned import load_canned_replies
@@ -108,8 +109,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     @app.get("/", include_in_schema=False)
-    def demo_page() -> FileResponse:
-        return FileResponse(STATIC / "demo.html")
+    def demo_page() -> HTMLResponse:
+        return HTMLResponse(render_demo_page(app.state.profile()))
 
     return app
 

@@ -102,3 +102,29 @@ def test_helpline_concerns_must_be_known(tmp_path):
     data["helplines"][1]["concerns"] = ["domestic_abuse", "grumpiness"]
     with pytest.raises(ProfileError, match="unknown concern 'grumpiness'"):
         load_profile(write(tmp_path, data))
+
+
+def test_another_council_gets_its_own_values_everywhere_the_front_door_speaks(unit_database, tmp_path):
+    import yaml
+    from fastapi.testclient import TestClient
+
+    from iaa.app import create_app
+    from iaa.settings import Settings
+    from tests.conftest import free_port
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["council"].update(name="Ail Sir Council", name_cy="Cyngor Ail Sir")
+    data["iaa"].update(phone="029 2018 0555", email="help@other.example.org", textphone=None)
+    data["emergency_duty_team"]["phone"] = "029 2018 0666"
+    other = tmp_path / "other.yml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    dead = free_port()
+    settings = Settings(database_url=unit_database, mode="test", rasa_token="t", profile_path=other,
+                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/").text
+        answer = client.post("/api/chat", json={"text": "hello"}).json()["messages"][0]["text"]
+    for said in (page, answer):
+        assert "029 2018 0555" in said and "0123" not in said and "Enghraifft" not in said
+    assert "Ail Sir Council" in page and "029 2018 0666" in page and "help@other.example.org" in page
+    assert 'data-phone="029 2018 0555"' in page and "textphone" not in page
