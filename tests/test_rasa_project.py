@@ -15,7 +15,7 @@ from iaa.training import ensure_model, model_hash, model_path
 def test_rasa_data_validate_is_clean():
     result = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate",
-         "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "data/rules"],
+         "--config", "bot/config.yml", "--domain", "bot/domain", "--data", "data/nlu", "data/rules", "data/stories"],
         cwd=ROOT, env={**os.environ, **RASA_ENV}, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
