@@ -168,6 +168,17 @@ class ActionSafeguardingHandoff(Action):
         return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 
 
+MISS_INTENTS = ("nlu_fallback", "out_of_scope")
+
+
+def _previous_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the citizen's message before this one, if any."""
+    said = [e for e in tracker.events if e.get("event") == "user"]
+    if len(said) < 2:
+        return None
+    return ((said[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
 class ActionMissed(Action):
     """The bot did not understand (low confidence or out of scope). The second miss in a row
     offers a person rather than asking the citizen to try again forever."""
@@ -176,7 +187,8 @@ class ActionMissed(Action):
         return "action_missed"
 
     async def run(self, dispatcher, tracker, domain):
-        misses = int(tracker.get_slot("misses") or 0) + 1
+        # "In a row": a greeting or thanks in between starts the count again.
+        misses = int(tracker.get_slot("misses") or 0) + 1 if _previous_intent(tracker) in MISS_INTENTS else 1
         if misses >= MISSES_BEFORE_OFFER:
             dispatcher.utter_message(response="utter_offer_person")
             dispatcher.utter_message(json_message=enquiry_payload(tracker, None, "unresolved"))

@@ -175,6 +175,7 @@ class ConversationService:
         with session_scope() as db:
             conv = db.get(Conversation, cid)
             summary = dict(conv.handoff_summary or {})
+            summary.setdefault("language", conv.language)  # when the bot could not summarise
             # Staff see every concern raised; the first stays the headline.
             concerns = list(summary.get("concerns") or ([summary["concern"]] if summary.get("concern") else []))
             if flag.concern not in concerns:

@@ -135,6 +135,8 @@ class StaffDesk:
                                 else f"This conversation is {conv.status.replace('_', ' ')}, not waiting")
             conv = self._get(db, cid)
             db.refresh(conv)
+            if conv.callback_state in ("offered", "consent", "number"):
+                conv.callback_state = None  # a person is here now: no call back needed
             joined = self._tell_citizen(db, conv, "staff_joined", name=staff.first_name)
             audit(db, staff, "claim", cid)
             item = self._item(conv, self._names(db))

@@ -71,3 +71,21 @@ def test_no_number_without_consent(client):
 ])
 def test_uk_phone(written, normalised):
     assert uk_phone(written) == normalised
+
+
+def test_once_staff_claim_it_the_call_back_questions_stop(client):
+    from console.auth import create_user
+    from tests.console.test_console_api import PASSWORD
+
+    create_user("t-cb-staff", "Cai", "staff", PASSWORD)
+    cid = offered()
+    say(client, cid, "/callback")  # consent asked...
+    staff = TestClient(client.app)
+    r = staff.post("/console/api/login", json={"username": "t-cb-staff", "password": PASSWORD})
+    staff.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    assert staff.post(f"/console/api/conversations/{cid}/claim").status_code == 200
+    # ...but a person is here now: the citizen's words go to them, not into the call-back steps.
+    r = client.post("/api/chat", json={"conversation_id": cid, "text": "no, it's fine now"})
+    assert r.json()["messages"] == [] and r.json()["status"] == "with_staff"
+    with session_scope() as db:
+        assert db.get(Conversation, cid).callback_state is None

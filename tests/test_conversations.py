@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.model, pytest.mark.servers]
 # (what a citizen types, the topic recorded, words the answer must contain)
 TOPICS = [
     ("how does care and support work here?", "how_care_works", ["care and support"]),
-    ("what kinds of support are there for people who need help?", "how_care_works", ["help"]),
+    ("what kinds of support are there for people who need help?", "how_care_works", ["equipment and adaptations", "reablement"]),
     ("how do I get an assessment for my mum", "assessment", ["assessment"]),
     ("can I have a carer's assessment? I look after my husband", "assessment", ["carer"]),
     ("what is the process for raising a concern with social services", "raising_concern", ["999"]),
@@ -108,6 +108,14 @@ def test_two_misses_offer_a_person_and_yes_hands_off(servers):
     third = servers.chat("yes please", cid)
     assert third["status"] == "waiting"
     assert third["handoff"] == {"reason": "fallback", "priority": "normal"}
+
+
+def test_misses_count_only_in_a_row(servers):
+    cid = servers.chat("qwzx plork vrrm")["conversation_id"]
+    servers.chat("thank you", cid)
+    again = servers.chat("blibble wozzle fnarg", cid)
+    assert "pass this conversation to a member of our team" not in again["messages"][0]["text"]
+    assert "pass this conversation to a member of our team" in servers.chat("zorp glimmet", cid)["messages"][0]["text"]
 
 
 def test_declining_the_offer_keeps_the_bot(servers):
