@@ -117,13 +117,29 @@ def load_sample_directory_if_empty() -> None:
     print(f"[directory] loaded the sample directory: {summary}")
 
 
+def _port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .profile import ProfileError, load_profile
     from .settings import get_settings
     from .supervisor import FrontDoorProcesses, Ports
     from .training import ensure_model
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValueError as e:  # pydantic's ValidationError: say which setting, not a traceback
+        print(f"[serve] the settings are not valid:\n{e}", file=sys.stderr)
+        return 2
     try:
         profile = load_profile(settings.profile_path)
     except ProfileError as e:
@@ -135,9 +151,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.mode == "development":
         create_demo_accounts_if_none()
     cmd_purge(args)
-    model = ensure_model()
     ports = Ports(frontdoor=settings.port, rasa=urlsplit(settings.rasa_url).port or 5005,
                   actions=urlsplit(settings.action_url).port or 5055)
+    busy = [f"{name} port {port}" for name, port in
+            (("front door (IAA_PORT)", ports.frontdoor), ("Rasa (IAA_RASA_URL)", ports.rasa),
+             ("action server (IAA_ACTION_URL)", ports.actions)) if _port_in_use(port)]
+    if busy:
+        print(f"[serve] already in use: {', '.join(busy)}. Is another `iaa serve` running? "
+              "Stop it, or choose other ports with those settings.", file=sys.stderr)
+        return 1
+    try:
+        model = ensure_model()
+    except RuntimeError as e:
+        print(f"[serve] {e}; see the training output above", file=sys.stderr)
+        return 1
     group = FrontDoorProcesses(settings, model, ports)
 
     def _stop(signum, _frame):
@@ -147,7 +174,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    group.start(announce=lambda m: print(m, flush=True))
+    try:
+        group.start(announce=lambda m: print(m, flush=True))
+    except (RuntimeError, TimeoutError) as e:
+        print(f"[serve] could not start: {e}", file=sys.stderr)
+        return 1
     print(f"[serve] ready: open http://localhost:{settings.port}/ (API docs at /docs). Ctrl-C stops.",
           flush=True)
     return group.wait()
