@@ -83,7 +83,8 @@ def login(username: str, password: str) -> tuple[str, Staff]:
                 _hasher.verify(_DUMMY_HASH, password)
             except VerificationError:
                 pass
-            audit(db, None, "login_failed", username=username[:64])
+            # Not what was typed: people type passwords into the username box.
+            audit(db, None, "login_failed", username="(no such account)")
             raise LoginRefused(401, "Wrong username or password")
         if user.locked_until and user.locked_until > now:
             minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import signal
 import sys
 from pathlib import Path
@@ -31,6 +32,12 @@ def cmd_profile_check(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         return 1
     print(f"{args.path}: valid profile for {profile.council.name}")
+    holidays = profile.opening_hours.bank_holidays
+    soon = dt.date.today() + dt.timedelta(days=183)
+    if not holidays or max(holidays) < soon:
+        last = max(holidays).isoformat() if holidays else "none"
+        print(f"warning: bank holidays are listed only up to {last}; add the next year's, or the "
+              "bot will say the office is open on those days", file=sys.stderr)
     return 0
 
 

@@ -128,3 +128,13 @@ def test_another_council_gets_its_own_values_everywhere_the_front_door_speaks(un
         assert "029 2018 0555" in said and "0123" not in said and "Enghraifft" not in said
     assert "Ail Sir Council" in page and "029 2018 0666" in page and "help@other.example.org" in page
     assert 'data-phone="029 2018 0555"' in page and "textphone" not in page
+
+
+def test_cli_profile_check_warns_when_bank_holidays_run_out(tmp_path, capsys):
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["opening_hours"]["bank_holidays"] = [dt.date.today() - dt.timedelta(days=30)]
+    assert main(["profile", "check", write(tmp_path, data)]) == 0  # still valid, but said
+    assert "bank holidays are listed only up to" in capsys.readouterr().err
+    data["opening_hours"]["bank_holidays"] = [dt.date.today() + dt.timedelta(days=400)]
+    assert main(["profile", "check", write(tmp_path, data)]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -128,8 +128,10 @@ def test_lock_out_after_repeated_failures_and_sign_out(app):
         assert r.status_code == 401 and r.json()["detail"] == "Wrong username or password"
     r = client.post("/console/api/login", json={"username": "t-lock", "password": PASSWORD})
     assert r.status_code == 423 and "Try again in" in r.json()["detail"]
-    # Unknown users get the same answer as wrong passwords.
-    assert client.post("/console/api/login", json={"username": "nobody", "password": "x"}).status_code == 401
+    # Unknown users get the same answer as wrong passwords, and what they typed is not kept.
+    assert client.post("/console/api/login", json={"username": "hunter2-typed-here", "password": "x"}).status_code == 401
+    with session_scope() as db:
+        assert not db.scalars(select(AuditEntry).where(AuditEntry.username == "hunter2-typed-here")).all()
     staff = signed_in(app, "sam")
     assert staff.get("/console/api/me").status_code == 200
     assert staff.post("/console/api/logout").status_code == 204
