@@ -90,6 +90,15 @@ def assert_inside_viewport(page: Page, locator, width: int) -> None:
 
 
 # ---------------------------------------------------------------- tests
+def assert_focus_visible(page: Page) -> None:
+    """The focused control shows a focus ring (outline or box shadow) when reached by keyboard."""
+    style = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+                   return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"""
+    )
+    assert (style["outline"] != "none" and style["width"] != "0px") or style["shadow"] != "none", style
+
+
 def test_keyboard_only_conversation(browser_page: Page, frontdoor_url: str) -> None:
     page = browser_page
     load_demo(page, frontdoor_url)
@@ -104,6 +113,7 @@ def test_keyboard_only_conversation(browser_page: Page, frontdoor_url: str) -> N
     else:
         pytest.fail("the chat launcher cannot be reached with the Tab key")
     expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+    assert_focus_visible(page)
     page.keyboard.press("Enter")
 
     expect(panel(page)).to_be_visible()
@@ -134,6 +144,7 @@ def test_keyboard_only_conversation(browser_page: Page, frontdoor_url: str) -> N
         title = button.inner_text().strip()
         before = page.locator(REPLY_SELECTOR).count()
         button.focus()
+        assert_focus_visible(page)
         page.keyboard.press("Enter")
         expect(page.locator('[role="log"] [data-sender="user"]').last).to_contain_text(title)
         wait_for_reply(page, before)
@@ -203,7 +214,9 @@ def test_no_serious_accessibility_violations(browser_page: Page, frontdoor_url: 
     page = browser_page
     load_demo(page, frontdoor_url)
     open_by_click(page)
-    send_and_wait(page, "how do I get an assessment")
+    send_and_wait(page, "how do I get an assessment")  # an answer with reply buttons
+    send_and_wait(page, "is there a lunch club in Llandeilo")  # service cards
+    expect(page.locator('[role="log"] .iaa-service').first).to_be_visible()
 
     page.add_script_tag(path=str(AXE_JS))
     results = page.evaluate(
