@@ -82,6 +82,13 @@ def test_disclosure_by_text_hands_off_urgently_even_with_the_bot_down(sms_app):
     assert staff.get(f"/console/api/conversations/{item['id']}").json()["messages"][-1]["text"] == "yes I'm ok for now"
 
 
+def test_a_welsh_disclosure_by_text_is_answered_in_welsh(sms_app):
+    _, client = sms_app
+    r = text_in(client, "mae fy ngŵr yn fy nharo i", sender="+447700900888")
+    assert r.status_code == 200
+    assert "Diolch am ddweud wrthym" in r.text and "999" in r.text
+
+
 def test_sms_is_off_without_credentials(unit_database):
     app = create_app(Settings(database_url=unit_database, mode="test", rasa_token="t"))
     with TestClient(app) as client:
