@@ -2,17 +2,27 @@
 structured payload each channel renders, paging, and an honest record when nothing fits."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
+from directory import lexicon as lx
 from directory.request import parse_service_request
 from directory.search import get_search
 
 from .actions import enquiry_payload
 
 PAGE = 3
+
+# Said before the services when the request names a place beyond the council's area. Kept here
+# rather than in the domain until the next retrain can add it as a response.
+OUTSIDE_AREA = {
+    "en": "Our directory covers {county} only, not {outside}.",
+    "cy": "Mae ein cyfeiriadur yn cynnwys {county} yn unig, nid {outside}.",
+}
+OUTSIDE_NEAREST = {"en": " Here is what is nearest, around {town}.", "cy": " Dyma'r hyn sydd agosaf, o gwmpas {town}."}
+OUTSIDE_COUNTY = {"en": " Here is what covers the whole of {county}.", "cy": " Dyma wasanaethau sy'n cwmpasu {county} i gyd."}
 
 
 class ActionFindService(Action):
@@ -22,43 +32,75 @@ class ActionFindService(Action):
     async def run(self, dispatcher, tracker, domain):
         language = tracker.get_slot("language") or "en"
         search = get_search()
-        if tracker.get_intent_of_latest_message() == "more_services" and tracker.get_slot("service_search"):
-            request: Dict[str, Any] = dict(tracker.get_slot("service_search"))
+        earlier = tracker.get_slot("service_search")
+        if tracker.get_intent_of_latest_message() == "more_services":
+            if not earlier:
+                # Nothing was searched for yet, so there is nothing more to show: "rhagor" or
+                # "show me more" is not a search, and no enquiry outcome is recorded for it.
+                dispatcher.utter_message(response="utter_no_more_services")
+                return []
+            request: Dict[str, Any] = dict(earlier)
             request["offset"] = int(request.get("offset", 0)) + PAGE
+            located = search.locate(request["query"], request["town"])
         else:
             parsed = parse_service_request(tracker.latest_message.get("text") or "", search.towns)
-            request = {"query": parsed["what"] or "", "town": parsed["town"], "theme": parsed["theme"],
-                       "age": parsed["age"], "welsh": bool(parsed["welsh"]), "free": bool(parsed["free"]),
-                       "offset": 0}
-        matches = search.search(request["query"], town=request["town"], theme=request["theme"],
-                                age=request["age"], welsh=request["welsh"], free=request["free"],
-                                limit=PAGE, offset=request["offset"])
-        where = f" in {request['town']}" if request["town"] else ""
+            # The search reads the place too (a misspelt town the parser missed, a place outside
+            # the area), so the reply and the record use the place it searched.
+            located = search.locate(parsed["what"] or "", parsed["town"])
+            request = {"query": located.query, "town": located.outside.name if located.outside else located.town,
+                       "theme": parsed["theme"], "age": parsed["age"], "welsh": bool(parsed["welsh"]),
+                       "free": bool(parsed["free"]), "offset": 0}
+            if not (search.asks_for_something(request["query"]) or request["town"] or request["theme"]
+                    or request["age"] is not None or request["welsh"] or request["free"]):
+                # Nothing to look for ("is there anything?"): ask, rather than record an unmet need.
+                dispatcher.utter_message(response="utter_how_can_i_help")
+                return []
+        found = search.search(request["query"], town=request["town"], theme=request["theme"], age=request["age"],
+                              welsh=request["welsh"], free=request["free"], limit=PAGE + 1, offset=request["offset"])
+        matches, more = found[:PAGE], len(found) > PAGE
+
         record = enquiry_payload(tracker, "find_service", None)
         if request["theme"]:
             record["enquiry"]["theme"] = request["theme"]
-        if request["town"]:
-            record["enquiry"]["area"] = request["town"]
+        asked_about = located.outside.name if located.outside else located.town
+        if asked_about:
+            record["enquiry"]["area"] = asked_about
 
         if not matches and request["offset"]:
             dispatcher.utter_message(response="utter_no_more_services")
             return [SlotSet("service_search", None)]
+        if located.outside and not request["offset"]:
+            dispatcher.utter_message(text=outside_area_text(located.outside, located.town, language))
         if not matches:
             what = f" ({request['query']})" if request["query"] else ""
+            where = f" {lx.in_town(located.town)}" if located.town else ""
             dispatcher.utter_message(response="utter_no_service_found", what=what, where=where)
             record["enquiry"]["outcome"] = "no_service_found"
             dispatcher.utter_message(json_message=record)
             return [SlotSet("service_search", None), SlotSet("last_topic", "find_service")]
 
         cards: List[Dict[str, Any]] = [m.card(language) for m in matches]
+        where = f" {lx.in_town(located.town, language)}" if located.town and not located.outside else ""
         intro = domain_text(domain, "utter_services_found", language).format(where=where)
         dispatcher.utter_message(json_message={"text": intro, "services": cards})
-        dispatcher.utter_message(response="utter_more_or_person")
+        # Offer more only when there is more; otherwise say that is all, still offering a person.
+        dispatcher.utter_message(response="utter_more_or_person" if more else "utter_no_more_services")
         record["enquiry"]["outcome"] = "signposted"
         dispatcher.utter_message(json_message=record)
         offered = list(tracker.get_slot("services_offered") or []) + [c["name"] for c in cards]
         return [SlotSet("service_search", request), SlotSet("services_offered", offered[-10:]),
                 SlotSet("last_topic", "find_service"), SlotSet("misses", 0.0)]
+
+
+def outside_area_text(outside: lx.Place, nearest: Optional[str], language: str) -> str:
+    """"Our directory covers Sir Enghraifft only, not Swansea. Here is what is nearest, around Llanelli." """
+    lang = "cy" if language == "cy" else "en"
+    county = lx.county_name(lang)
+    text = OUTSIDE_AREA[lang].format(county=county, outside=outside.name_cy if lang == "cy" else outside.name)
+    if nearest:
+        town = lx.welsh_place_name(nearest) if lang == "cy" else nearest
+        return text + OUTSIDE_NEAREST[lang].format(town=town)
+    return text + OUTSIDE_COUNTY[lang].format(county=county)
 
 
 def domain_text(domain: Dict[str, Any], response: str, language: str) -> str:

@@ -350,10 +350,17 @@ def _start_handoff(conv: Conversation, handoff: Dict[str, Any]) -> None:
 
 def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> None:
     enquiry.language_delivered = language
+    unmet = found.get("outcome") == "no_service_found"
     for dim in ("theme", "topic", "enquirer", "area"):
         value = found.get(dim)
+        # Once an unmet need is recorded, its area stays (a later search elsewhere that found
+        # something is not where the gap is), unless another unmet need is reported.
+        if dim == "area" and enquiry.unmet_need and not unmet:
+            continue
         if value and value not in ("not_stated", "other"):
             setattr(enquiry, dim, value)
+    if unmet:  # kept apart from the outcome, which a handoff later outranks
+        enquiry.unmet_need = True
     if found.get("outcome"):
         _raise_outcome(enquiry, found["outcome"])
 

@@ -29,12 +29,15 @@ def render_sms(messages: List[Dict[str, Any]]) -> str:
         if m.get("text"):
             parts.append(m["text"])
         for i, s in enumerate(m.get("services") or [], start=1):
+            cy = s.get("language") == "cy"
             line = f"{i}. {s.get('name', '')}"
             for key in ("town", "schedule", "phone", "cost"):
                 if s.get(key):
                     line += f" - {s[key]}"
-            if s.get("stale") and s.get("last_checked"):
-                line += f" (last checked {s['last_checked']})"
+            if s.get("welsh"):
+                line += " - Cymraeg ar gael" if cy else " - Welsh available"
+            if s.get("last_checked"):  # fresh or stale, the reader can judge how current it is
+                line += f" ({'gwiriwyd ddiwethaf' if cy else 'last checked'} {s['last_checked']})"
             parts.append(line)
         titles = [b["title"] for b in m.get("buttons") or [] if not b["payload"].startswith("/feedback")]
         if titles:

@@ -2,18 +2,25 @@
 API the chat uses. No authentication: everything here is public information.
 
     GET /oruk                      API details (ORUK version and profile)
-    GET /oruk/services             paged; page, per_page (<= 100), text, taxonomy_term_id, town, status
+    GET /oruk/services             paged; page, per_page (<= 100), search (or text), taxonomy_term_id,
+                                   taxonomy_id, organization_id, modified_after, town, status, format, full
     GET /oruk/services/{id}        one full service object, or 404
-    GET /oruk/taxonomies           paged taxonomies;  GET /oruk/taxonomies/{id} with its terms
-    GET /oruk/taxonomy_terms       paged terms; taxonomy_id filter;  GET /oruk/taxonomy_terms/{id}
+    GET /oruk/taxonomies           paged taxonomies, search;  GET /oruk/taxonomies/{id} with its terms
+    GET /oruk/taxonomy_terms       paged terms; search, taxonomy_id, parent_id, top_only;
+                                   GET /oruk/taxonomy_terms/{id}
     GET /api/directory/search      q, town, theme, age, welsh, free, limit, offset, lang
+
+Every endpoint answers a query parameter it does not take with a 422 naming it, rather than
+ignoring it (a misspelt filter must not quietly return everything).
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import func, or_, select
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.dependencies.utils import get_flat_dependant
+from sqlalchemy import and_, func, or_, select
 
 from iaa.db import session_scope
 
@@ -22,18 +29,80 @@ from .export import API_DETAILS, export_services, paged, taxonomy_to_oruk, term_
 from .models import Address, Service, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm
 from .search import THEMES, get_search
 
-router = APIRouter(tags=["directory"])
-
 STATUS_PATTERN = "^(active|inactive|defunct|temporarily closed)$"
+MAX_PAGE = 10_000  # per_page <= 100: a million services is more than any council directory holds
+MAX_PER_PAGE = 100
 
 
 def _bad(field: str, message: str) -> HTTPException:
     return HTTPException(status_code=422, detail=[{"loc": ["query", field], "msg": message, "type": "value_error"}])
 
 
+def reject_unknown_parameters(request: Request) -> None:
+    """A 422 naming the first query parameter the endpoint does not take."""
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    known = {p.alias for p in get_flat_dependant(route.dependant).query_params}
+    for name in request.query_params:
+        if name not in known:
+            takes = ", ".join(sorted(known)) or "no query parameters"
+            raise _bad(name, f"unknown parameter {name!r}; this endpoint takes: {takes}")
+
+
+router = APIRouter(tags=["directory"], dependencies=[Depends(reject_unknown_parameters)])
+
+
+def _page(page: int = Query(1, ge=1, le=MAX_PAGE, description=f"page number, from 1 to {MAX_PAGE}"),
+          per_page: int = Query(50, ge=1, le=MAX_PER_PAGE, description=f"items per page, 1 to {MAX_PER_PAGE}")):
+    return page, per_page
+
+
+def _json_only(format: Optional[str] = Query(None, description="json (ndjson is not offered)")) -> None:
+    if format is not None and format.lower() != "json":
+        raise _bad("format", f"format {format!r} is not offered: this API returns paged json only")
+
+
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _words_in(text: str, columns) -> Any:
+    """Every word of text in at least one of the columns (case-insensitive)."""
+    return and_(*(or_(*(func.lower(c).like(_like(w), escape="\\") for c in columns)) for w in text.split()))
+
+
+def _search_text(search: Optional[str], text: Optional[str]) -> Optional[str]:
+    if search and text and search.strip() != text.strip():
+        raise _bad("text", "give search (ORUK 3.0) or text (its older name), not both")
+    value = (search or text or "").strip()
+    return value or None
+
+
+def _datetime(name: str, value: Optional[str]) -> Optional[dt.datetime]:
+    if value is None or not value.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise _bad(name, f"{value!r} is not a date-time like 2026-11-23T09:00:00Z (or a date like 2026-11-23)")
+    # Stored as UTC without a zone, as the importer writes last_modified.
+    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _town_cities(db, town: str) -> List[str]:
+    """The address cities (as stored) that are this town, in English or Welsh; 422 if the town is
+    not one this directory knows, or is outside the council's area."""
+    search = get_search(db)
+    located = search.locate("", town)
+    if located.outside is not None:
+        raise _bad("town", f"{located.outside.name} is outside {lx.county_name()}: this directory covers "
+                           f"{lx.county_name()} only")
+    if located.town is None:
+        raise _bad("town", f"unknown town {town!r}")
+    cities = [c for c in db.scalars(select(Address.city).distinct()) if c]
+    return [c for c in cities if search.resolve_town(c) == located.town]
 
 
 @router.get("/oruk", summary="Open Referral UK API details")
@@ -43,31 +112,52 @@ def api_details() -> Dict[str, str]:
 
 @router.get("/oruk/services", summary="Services (Open Referral UK 3.0, paged)")
 def list_services(
-    page: int = Query(1, ge=1, description="page number, from 1"),
-    per_page: int = Query(50, ge=1, le=100, description="services per page, at most 100"),
-    text: Optional[str] = Query(None, max_length=200, description="words in the name or description"),
-    taxonomy_term_id: Optional[str] = Query(None, max_length=64),
+    paging=Depends(_page),
+    _format=Depends(_json_only),
+    search: Optional[str] = Query(None, max_length=200, description="words in the name, description or keywords"),
+    text: Optional[str] = Query(None, max_length=200, description="the older name for search"),
+    taxonomy_term_id: Optional[str] = Query(None, max_length=64, description="services with this term"),
+    taxonomy_id: Optional[str] = Query(None, max_length=64, description="services with any term of this taxonomy"),
+    organization_id: Optional[str] = Query(None, max_length=64, description="services this organisation provides"),
+    modified_after: Optional[str] = Query(None, max_length=40,
+                                          description="services last modified on or after this date-time"),
     town: Optional[str] = Query(None, max_length=120, description="town or city of a location (English or Welsh)"),
     status: Optional[str] = Query(None, regex=STATUS_PATTERN),
+    full: bool = Query(True, description="full service objects (the only form published)"),
+    minimal: bool = Query(False, description="not offered"),
 ) -> Dict[str, Any]:
+    page, per_page = paging
+    if not full:
+        raise _bad("full", "only full service objects are published: leave full out or set it to true")
+    if minimal:
+        raise _bad("minimal", "minimal lists are not offered: page through the full service objects")
+    words = _search_text(search, text)
+    since = _datetime("modified_after", modified_after)
     with session_scope() as db:
         stmt = select(Service.id)
         if status:
             stmt = stmt.where(Service.status == status)
-        if text and text.strip():
-            like = _like(text.strip())
-            stmt = stmt.where(or_(*(func.lower(col).like(like, escape="\\") for col in
-                                    (Service.name, Service.description, Service.name_cy, Service.description_cy))))
+        if words:
+            stmt = stmt.where(_words_in(words, (Service.name, Service.description, Service.name_cy,
+                                                Service.description_cy, Service.keywords)))
         if taxonomy_term_id:
             stmt = stmt.where(Service.id.in_(select(ServiceAttribute.service_id)
                                              .where(ServiceAttribute.taxonomy_term_id == taxonomy_term_id)))
+        if taxonomy_id:
+            stmt = stmt.where(Service.id.in_(
+                select(ServiceAttribute.service_id)
+                .join(TaxonomyTerm, TaxonomyTerm.id == ServiceAttribute.taxonomy_term_id)
+                .where(TaxonomyTerm.taxonomy_id == taxonomy_id)))
+        if organization_id:
+            stmt = stmt.where(Service.organization_id == organization_id)
+        if since is not None:
+            stmt = stmt.where(Service.last_modified >= since)
         if town and town.strip():
-            cities = [c for c in db.scalars(select(Address.city).distinct()) if c]
-            name = lx.place_aliases(cities).get(" ".join(lx.words(town)), town.strip())
+            cities = [c.lower() for c in _town_cities(db, town)]
             stmt = stmt.where(Service.id.in_(
                 select(ServiceAtLocation.service_id)
                 .join(Address, Address.location_id == ServiceAtLocation.location_id)
-                .where(func.lower(Address.city) == name.lower())))
+                .where(func.lower(Address.city).in_(cities))))
         total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         ids = list(db.scalars(stmt.order_by(Service.name, Service.id).offset((page - 1) * per_page).limit(per_page)))
         contents = export_services(db, ids) if ids else []
@@ -84,11 +174,16 @@ def get_service(service_id: str) -> Dict[str, Any]:
 
 
 @router.get("/oruk/taxonomies", summary="Taxonomies (paged)")
-def list_taxonomies(page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=100)) -> Dict[str, Any]:
+def list_taxonomies(paging=Depends(_page), _format=Depends(_json_only),
+                    search: Optional[str] = Query(None, max_length=200, description="words in the name or description"),
+                    ) -> Dict[str, Any]:
+    page, per_page = paging
     with session_scope() as db:
-        total = db.scalar(select(func.count()).select_from(Taxonomy)) or 0
-        rows = db.scalars(select(Taxonomy).order_by(Taxonomy.name, Taxonomy.id)
-                          .offset((page - 1) * per_page).limit(per_page)).all()
+        stmt = select(Taxonomy)
+        if search and search.strip():
+            stmt = stmt.where(_words_in(search.strip(), (Taxonomy.name, Taxonomy.description)))
+        total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = db.scalars(stmt.order_by(Taxonomy.name, Taxonomy.id).offset((page - 1) * per_page).limit(per_page)).all()
         contents = [taxonomy_to_oruk(t) for t in rows]
     return paged(contents, total, page, per_page)
 
@@ -105,12 +200,26 @@ def get_taxonomy(taxonomy_id: str) -> Dict[str, Any]:
 
 
 @router.get("/oruk/taxonomy_terms", summary="Taxonomy terms (paged)")
-def list_taxonomy_terms(page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=100),
-                        taxonomy_id: Optional[str] = Query(None, max_length=64)) -> Dict[str, Any]:
+def list_taxonomy_terms(
+    paging=Depends(_page),
+    _format=Depends(_json_only),
+    search: Optional[str] = Query(None, max_length=200, description="words in the name, code or description"),
+    taxonomy_id: Optional[str] = Query(None, max_length=64),
+    parent_id: Optional[str] = Query(None, max_length=64, description="terms with this parent"),
+    top_only: bool = Query(False, description="only terms with no parent"),
+) -> Dict[str, Any]:
+    page, per_page = paging
     with session_scope() as db:
         stmt = select(TaxonomyTerm)
+        if search and search.strip():
+            stmt = stmt.where(_words_in(search.strip(), (TaxonomyTerm.name, TaxonomyTerm.name_cy, TaxonomyTerm.term,
+                                                         TaxonomyTerm.description)))
         if taxonomy_id:
             stmt = stmt.where(TaxonomyTerm.taxonomy_id == taxonomy_id)
+        if parent_id:
+            stmt = stmt.where(TaxonomyTerm.parent_id == parent_id)
+        if top_only:
+            stmt = stmt.where(or_(TaxonomyTerm.parent_id.is_(None), TaxonomyTerm.parent_id == ""))
         total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = db.scalars(stmt.order_by(TaxonomyTerm.name, TaxonomyTerm.id)
                           .offset((page - 1) * per_page).limit(per_page)).all()
@@ -142,12 +251,13 @@ def search_directory(
     if theme is not None and theme not in THEMES:
         raise _bad("theme", f"unknown theme {theme!r}; use one of: {', '.join(THEMES)}")
     search = get_search()
-    if town is not None and town.strip() and search.resolve_town(town) is None:
+    located = search.locate(q, town if town and town.strip() else None)
+    if located.unknown:
         raise _bad("town", f"unknown town {town!r}")
     matches = search.search(q, town=town or None, theme=theme, age=age, welsh=welsh, free=free, limit=limit,
                             offset=offset)
     results: List[Dict[str, Any]] = [m.as_dict(lang) for m in matches]
-    return {"query": {"q": q, "town": search.resolve_town(town) if town else (matches[0].place if matches else None),
+    return {"query": {"q": q, "town": located.town, "outside": located.outside.name if located.outside else None,
                       "theme": theme, "age": age, "welsh": welsh, "free": free, "limit": limit, "offset": offset,
                       "lang": lang},
             "count": len(results), "results": results}

@@ -11,9 +11,13 @@ Both column layouts are read:
   (language), service_areas (service_area), keywords on services.
 
 Rows are matched to resources by the resource's name or file name. A row whose reference points
-nowhere (a phone for a service that is not in services.csv), a duplicate id in one file, or a row
-that is not UTF-8 is reported with its file, id and field; when the row belongs to a service, that
-service is skipped whole.
+nowhere (a phone for a service that is not in services.csv), a duplicate id (in one file, or in
+two files of one kind), or a row that is not UTF-8 is reported with its file, id and field; when
+the row belongs to a service, that service is skipped whole, and a duplicated organisation,
+location, taxonomy or term skips every service using it. A collection whose file the package has
+is given to each service (empty if it has no rows); one whose file is missing is left out, so the
+directory keeps what it holds. Parents in the package (an umbrella organisation, a parent term)
+travel with the rows that name them, under "__parents__".
 """
 from __future__ import annotations
 
@@ -50,6 +54,7 @@ KINDS = {
     "service_attributes": "attribute", "service_attribute": "attribute",
     "service_taxonomy": "attribute", "service_taxonomies": "attribute",
 }
+SHARED_KINDS = ("organization", "location", "taxonomy", "term")
 NUMBERS = {"minimum_age", "maximum_age", "amount", "latitude", "longitude", "interval"}
 WEEKDAYS = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
             "saturday": "SA", "sunday": "SU", "mon": "MO", "tue": "TU", "tues": "TU", "wed": "WE",
@@ -64,6 +69,7 @@ class _Table:
         self.rows: List[Dict[str, Any]] = []
         self.by_id: Dict[str, Dict[str, Any]] = {}
         self.columns: List[str] = []
+        self.duplicates: List[Dict[str, Any]] = []  # rows whose id an earlier row already had
 
 
 def _number(value: Optional[str]) -> Any:
@@ -110,6 +116,7 @@ def _read_csv(path: Path, kind: str, problems: List[Problem]) -> _Table:
                 row.setdefault("__errors__", []).append(
                     (str(path), str(rid), "id", f"{row['id']!r} appears twice in this file"))
                 row["__duplicate__"] = True
+                table.duplicates.append(row)
             else:
                 table.by_id[row["id"]] = row
         table.rows.append(row)
@@ -164,11 +171,28 @@ def read_datapackage(descriptor: Path) -> Records:
         table = _read_csv(path, kind, problems)
         if kind == "taxonomy" and ({"vocabulary", "parent_id", "parent_name"} & set(table.columns)):
             table.kind = kind = "term"  # HSDS 1.1's taxonomy.csv holds terms
-        if kind in tables:
-            tables[kind].rows.extend(table.rows)
-            tables[kind].by_id.update(table.by_id)
+        if kind in tables:  # a second file of the same kind: an id in both is a duplicate too
+            merged = tables[kind]
+            for id_, row in table.by_id.items():
+                if id_ in merged.by_id:
+                    row.setdefault("__errors__", []).append(
+                        (row["__file__"], str(id_), "id", f"{id_!r} is also in {Path(merged.by_id[id_]['__file__']).name}"))
+                    row["__duplicate__"] = True
+                    merged.duplicates.append(row)
+                else:
+                    merged.by_id[id_] = row
+            merged.rows.extend(table.rows)
+            merged.duplicates.extend(table.duplicates)
         else:
             tables[kind] = table
+    # Organisations, locations, taxonomies and terms are shared: with two rows for one id there is
+    # no telling which is right, so every service using that id is skipped (and the rows reported).
+    shared_duplicates: Dict[Tuple[str, str], Dict[str, Any]] = {}
+    for kind in SHARED_KINDS:
+        for dup in tables[kind].duplicates if kind in tables else []:
+            kept = tables[kind].by_id[dup["id"]]
+            kept.setdefault("__errors__", []).append(dup["__errors__"][-1])  # the duplicate's own report
+            shared_duplicates.setdefault((kind, dup["id"]), dup)
     if "service" not in tables:
         raise ValueError(f"{descriptor}: the package has no services resource")
 
@@ -243,18 +267,44 @@ def read_datapackage(descriptor: Path) -> Records:
             continue
         children[sid]["attribute"].append(row)
 
-    def term_object(term_id: str) -> Optional[Dict[str, Any]]:
-        t = terms.by_id.get(term_id)
-        if t is None:
-            return None
+    used: set = set()  # (kind, id) of the shared rows some service uses
+
+    def one_term(t: Dict[str, Any]) -> Dict[str, Any]:
+        used.add(("term", t["id"]))
         obj = _clean(t, "__row__", "vocabulary", "parent_name", "code")
         obj["term"] = t.get("term") or t.get("code")
         obj.setdefault("taxonomy", t.get("taxonomy") or t.get("vocabulary"))
         obj.setdefault("description", t.get("description") or "")
         tax = taxonomies.by_id.get(t.get("taxonomy_id") or "")
         if tax is not None:
+            used.add(("taxonomy", tax["id"]))
             obj["taxonomy_detail"] = _clean(tax, "__row__")
         return {k: v for k, v in obj.items() if v is not None}
+
+    def term_object(term_id: str) -> Optional[Dict[str, Any]]:
+        t = terms.by_id.get(term_id)
+        if t is None:
+            return None
+        obj = one_term(t)
+        parents = _ancestors(terms, t, "parent_id")
+        if parents:  # in the package though no service uses them: carried so the reference holds
+            obj["__parents__"] = [one_term(p) for p in parents]
+        return obj
+
+    def term_errors(term_id: str) -> List[Tuple[str, str, str, str]]:
+        t = terms.by_id[term_id]
+        out = []
+        for row in _ancestors(terms, t, "parent_id") + [t]:
+            out += row.get("__errors__", [])
+            out += taxonomies.by_id.get(row.get("taxonomy_id") or "", {}).get("__errors__", [])
+        return out
+
+    def organization_object(org_row: Dict[str, Any]) -> Dict[str, Any]:
+        used.add(("organization", org_row["id"]))
+        org = _clean(org_row, "__row__")
+        if org.get("url") and not org.get("website"):  # HSDS 1.1 calls it url
+            org["website"] = org.pop("url")
+        return org
 
     organizations = table("organization")
     locations = table("location")
@@ -277,11 +327,14 @@ def read_datapackage(descriptor: Path) -> Records:
 
         org_id = srow.get("organization_id")
         if org_id and org_id in organizations.by_id:
-            org = _clean(organizations.by_id[org_id], "__row__")
-            if org.get("url") and not org.get("website"):  # HSDS 1.1 calls it url
-                org["website"] = org.pop("url")
+            org_row = organizations.by_id[org_id]
+            org = organization_object(org_row)
+            parents = _ancestors(organizations, org_row, "parent_organization_id")
+            if parents:  # in the package though no service uses them: carried so the reference holds
+                org["__parents__"] = [organization_object(p) for p in parents]
             record["organization"] = org
-            errs += organizations.by_id[org_id].get("__errors__", [])
+            for row in parents + [org_row]:
+                errs += row.get("__errors__", [])
         # (an organization_id not in the package is checked against the directory by the importer)
 
         sals = []
@@ -289,14 +342,18 @@ def read_datapackage(descriptor: Path) -> Records:
             sal = _clean(row, "__row__", "service_id")
             loc = locations.by_id.get(row.get("location_id") or "")
             if loc is not None:
+                used.add(("location", loc["id"]))
                 lobj = _clean(loc, "__row__", "organization_id")
-                lobj["addresses"] = [_clean(a, "__row__", "location_id") for a in addresses.get(loc["id"], [])]
+                if "address" in tables:  # with no address file, the location's addresses are kept
+                    lobj["addresses"] = [_clean(a, "__row__", "location_id") for a in addresses.get(loc["id"], [])]
                 for a in addresses.get(loc["id"], []):
                     errs += a.get("__errors__", [])
                 errs += loc.get("__errors__", [])
                 sal["location"] = lobj
             sals.append(sal)
-        if sals:
+        # A collection is given (even empty) when the package has its file; otherwise the
+        # directory keeps what it has.
+        if "sal" in tables:
             record["service_at_locations"] = sals
 
         def rows(kind: str, *drop: str) -> List[Dict[str, Any]]:
@@ -318,9 +375,9 @@ def read_datapackage(descriptor: Path) -> Records:
         for c in contacts:
             if contact_phones.get(c.get("id")):
                 c["phones"] = contact_phones[c["id"]]
-        if phones:
+        if "phone" in tables:
             record["phones"] = phones
-        if contacts:
+        if "contact" in tables:
             record["contacts"] = contacts
 
         schedules = []
@@ -333,10 +390,10 @@ def read_datapackage(descriptor: Path) -> Records:
                 else:
                     s["byday"], s["freq"] = code, s.get("freq") or "WEEKLY"
             schedules.append(s)
-        if schedules:
+        if "schedule" in tables:
             record["schedules"] = schedules
         areas = rows("area", "service_at_location_id")
-        if areas:
+        if "area" in tables:
             record["service_areas"] = areas
         languages = []
         for lang in rows("language", "location_id"):
@@ -345,10 +402,10 @@ def read_datapackage(descriptor: Path) -> Records:
                 if lang["name"].strip().lower() in ("welsh", "cymraeg") and not lang.get("code"):
                     lang["code"] = "cy"
             languages.append(lang)
-        if languages:
+        if "language" in tables:
             record["languages"] = languages
         costs = rows("cost")
-        if costs:
+        if "cost" in tables:
             record["cost_options"] = costs
         for e in rows("eligibility"):  # ORUK 2.0 kept age ranges here
             for key in ("minimum_age", "maximum_age"):
@@ -364,14 +421,29 @@ def read_datapackage(descriptor: Path) -> Records:
                     "value": a.get("value"), "taxonomy_term_id": term_id}
             term = term_object(term_id) if term_id else None
             if term is not None:
-                errs += terms.by_id[term_id].get("__errors__", [])
+                errs += term_errors(term_id)
                 attr["taxonomy_term"] = term
             attributes.append({k: v for k, v in attr.items() if v is not None})
-        if attributes:
+        if "attribute" in tables:
             record["attributes"] = attributes
         if srow.get("keywords"):
             record["keywords"] = srow["keywords"]
         if errs:
             record["__errors__"] = errs
         records.append(record)
+    for (kind, id_), dup in shared_duplicates.items():
+        if (kind, id_) not in used:  # no service uses it, so no service's report names it
+            _f, rid, fld, reason = dup["__errors__"][-1]
+            records.problems.append(Problem(dup["__file__"], rid, fld, reason))
     return records
+
+
+def _ancestors(table: _Table, row: Dict[str, Any], parent_field: str) -> List[Dict[str, Any]]:
+    """The rows above `row` in this table by `parent_field`, root first (a loop stops the walk)."""
+    chain, seen = [], {row.get("id")}
+    parent = row.get(parent_field)
+    while parent and parent in table.by_id and parent not in seen:
+        seen.add(parent)
+        chain.append(table.by_id[parent])
+        parent = table.by_id[parent].get(parent_field)
+    return chain[::-1]

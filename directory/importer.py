@@ -34,6 +34,10 @@ LOCATION_TYPES = {"physical", "postal", "virtual"}
 WELSH_CODES = {"cy", "cym", "wel", "cy-gb"}
 WELSH_NAMES = {"welsh", "cymraeg"}
 _BAD_TEXT = re.compile("[\ud800-\udfff\x00]")
+# A service's own collections: one missing from a record is left as the directory has it (only a
+# collection that is given, even empty, replaces what is there).
+CHILDREN = ("service_at_locations", "phones", "contacts", "schedules", "service_areas", "languages",
+            "cost_options", "attributes")
 _BYDAY = re.compile(r"^\s*[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)\s*(,\s*[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)\s*)*$", re.I)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _MONTHDAY = re.compile(r"^\s*-?\d{1,2}\s*(,\s*-?\d{1,2}\s*)*$")
@@ -245,6 +249,53 @@ def _each(obj: Dict[str, Any], key: str) -> Iterable[Tuple[str, Dict[str, Any]]]
         yield f"{key}[{i}]", item
 
 
+def _shown(text: str) -> str:
+    """Text safe to print: bytes that were not UTF-8 as \\xNN, other lone surrogates as \\uNNNN."""
+    out = []
+    for c in text:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif "\ud800" <= c <= "\udfff" or c == "\x00":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _bad_text_reason(text: str) -> str:
+    c = _BAD_TEXT.search(text).group()
+    if c == "\x00":
+        return "contains a NUL character"
+    if "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8, kept by decode_utf8
+        return f"is not valid UTF-8 text (byte 0x{ord(c) - 0xDC00:02X})"
+    return "is not valid UTF-8 text (a lone surrogate)"
+
+
+def _find_bad_text(value: Any, path: str = "", owner: Optional[Dict[str, Any]] = None):
+    """The first key or text anywhere in a raw record (used by the directory or not) that is not
+    UTF-8: (field path, reason, the object from another file holding it, if any), else None."""
+    if isinstance(value, str):
+        return (path or "(record)", _bad_text_reason(value), owner) if _BAD_TEXT.search(value) else None
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _find_bad_text(item, f"{path}[{i}]", owner)
+            if found:
+                return found
+    elif isinstance(value, dict):
+        if value.get("__file__") and value is not owner and path:
+            owner, path = value, ""  # a row from another file (CSV): name it by its own file and id
+        for key, item in value.items():
+            if not isinstance(key, str) or key in ("__file__", "__row__", "__errors__", "__duplicate__"):
+                continue
+            here = f"{path}.{_shown(key)}" if path else _shown(key)
+            if _BAD_TEXT.search(key):
+                return here, "this field name " + _bad_text_reason(key), owner
+            found = _find_bad_text(item, here, owner)
+            if found:
+                return found
+    return None
+
+
 def _within(prefix: str, obj: Any, fn: Callable[[], Any]) -> Any:
     """Runs fn; a RecordError from inside obj gets obj's path, or obj's own file and id when obj
     came from another file (a CSV row)."""
@@ -254,14 +305,15 @@ def _within(prefix: str, obj: Any, fn: Callable[[], Any]) -> Any:
         if e.file is None:
             if isinstance(obj, dict) and obj.get("__file__"):
                 e.file = obj["__file__"]
-                e.record_id = str(obj.get("id") or obj.get("__row__") or "?")
+                e.record_id = _shown(str(obj.get("id") or obj.get("__row__") or "?"))
             else:
                 e.field = f"{prefix}.{e.field}" if e.field else prefix
         raise
 
 
 class _Context:
-    """What this import has seen so far, to find duplicate and broken references."""
+    """What this import has seen so far, to find duplicate and broken references. `coming_*`
+    are the organisations and terms embedded anywhere in this import (a parent may come later)."""
 
     def __init__(self, db: Session) -> None:
         self.db = db
@@ -270,28 +322,76 @@ class _Context:
         self.locations: set = set()
         self.terms: set = set()
         self.taxonomies: set = set()
+        self.coming_organizations: set = set()
+        self.coming_terms: set = set()
 
     def known(self, model, ids: set, id_: str) -> bool:
         return id_ in ids or self.db.get(model, id_) is not None
 
 
+# Shared rows (organisations, locations, taxonomies, terms) carry the columns their source gave
+# under this key: an object embedded with only some fields (an organisation with just id and
+# name) updates those and keeps the rest.
+GIVEN = "_given"
+
+
+def _given(row: Dict[str, Any], source: Dict[str, Any], aliases: Optional[Dict[str, Tuple[str, ...]]] = None
+           ) -> Dict[str, Any]:
+    aliases = aliases or {}
+    row[GIVEN] = frozenset(k for k in row if k == "id" or k in source
+                           or any(a in source for a in aliases.get(k, ())))
+    return row
+
+
+def _parents(obj: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Parent objects carried along with an organisation or term (csv_import adds them when the
+    parent is in the package but no service uses it)."""
+    parents = obj.get("__parents__") or []
+    if not isinstance(parents, list) or not all(isinstance(p, dict) for p in parents):
+        raise RecordError("__parents__", "must be a list of objects")
+    return parents
+
+
+def _check_parent(kind: str, field_: str, row: Dict[str, Any], model, ids: set, ctx: _Context) -> None:
+    parent = row.get(field_)
+    if not parent:
+        return
+    if parent == row["id"]:
+        raise RecordError(field_, f"refers to the {kind} itself")
+    if not ctx.known(model, ids, parent):
+        raise RecordError(field_, f"refers to {kind} {parent!r}, which is not in the directory or this import")
+
+
 def _organization(org: Dict[str, Any]) -> Dict[str, Any]:
-    return {"id": _id(org), "name": _text(org, "name", required=True),
-            "description": _text(org, "description", limit=MAX_TEXT) or "",
-            "email": _text(org, "email"), "website": _text(org, "website", limit=500),
-            "uri": _text(org, "uri", limit=500), "logo": _text(org, "logo", limit=500),
-            "parent_organization_id": _id(org, "parent_organization_id", required=False)}
+    return _given({"id": _id(org), "name": _text(org, "name", required=True),
+                   "description": _text(org, "description", limit=MAX_TEXT) or "",
+                   "email": _text(org, "email"), "website": _text(org, "website", limit=500),
+                   "uri": _text(org, "uri", limit=500), "logo": _text(org, "logo", limit=500),
+                   "parent_organization_id": _id(org, "parent_organization_id", required=False)}, org)
 
 
-def _location(loc: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+def _organizations(org: Dict[str, Any], ctx: _Context) -> List[Dict[str, Any]]:
+    """The organisation and any parents carried with it (parents first), each parent checked."""
+    rows = [_within(f"__parents__[{i}]", p, lambda p=p: _organization(p)) for i, p in enumerate(_parents(org))]
+    rows.append(_organization(org))
+    here = {r["id"] for r in rows}
+    for row in rows:
+        _check_parent("organization", "parent_organization_id", row, Organization,
+                      here | ctx.organizations | ctx.coming_organizations, ctx)
+    return rows
+
+
+def _location(loc: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[List[Dict[str, Any]]]]:
     location_type = (_text(loc, "location_type", limit=16) or "physical").lower()
     if location_type not in LOCATION_TYPES:
         raise RecordError("location_type", f"{location_type!r} is not one of {sorted(LOCATION_TYPES)}")
-    row = {"id": _id(loc), "name": _text(loc, "name") or "", "location_type": location_type,
-           "description": _text(loc, "description", limit=MAX_TEXT),
-           "latitude": _number(loc, "latitude", -90, 90), "longitude": _number(loc, "longitude", -180, 180),
-           "external_identifier": _text(loc, "external_identifier"),
-           "external_identifier_type": _text(loc, "external_identifier_type", limit=64)}
+    row = _given({"id": _id(loc), "name": _text(loc, "name") or "", "location_type": location_type,
+                  "description": _text(loc, "description", limit=MAX_TEXT),
+                  "latitude": _number(loc, "latitude", -90, 90), "longitude": _number(loc, "longitude", -180, 180),
+                  "external_identifier": _text(loc, "external_identifier"),
+                  "external_identifier_type": _text(loc, "external_identifier_type", limit=64)}, loc)
+    if "addresses" not in loc:
+        return row, None  # the location's addresses are not given here: keep the directory's
     addresses, seen = [], set()
     for path, a in _each(loc, "addresses"):
         def one(a=a):
@@ -320,10 +420,10 @@ def _taxonomy_term(term: Dict[str, Any], ctx: _Context) -> Tuple[Dict[str, Any],
     if detail is not None:
         if not isinstance(detail, dict):
             raise RecordError("taxonomy_detail", "must be an object")
-        taxonomy = _within("taxonomy_detail", detail, lambda: {
+        taxonomy = _within("taxonomy_detail", detail, lambda: _given({
             "id": _id(detail), "name": _text(detail, "name", required=True),
             "description": _text(detail, "description", limit=MAX_TEXT) or "",
-            "uri": _text(detail, "uri", limit=500), "version": _text(detail, "version", limit=64)})
+            "uri": _text(detail, "uri", limit=500), "version": _text(detail, "version", limit=64)}, detail))
     taxonomy_id = _id(term, "taxonomy_id", required=False)
     if taxonomy is not None:
         if taxonomy_id and taxonomy_id != taxonomy["id"]:
@@ -337,7 +437,17 @@ def _taxonomy_term(term: Dict[str, Any], ctx: _Context) -> Tuple[Dict[str, Any],
            "term": _text(term, "term") or _text(term, "code"), "name": _text(term, "name", required=True),
            "name_cy": _text(term, "name_cy"), "description": _text(term, "description", limit=MAX_TEXT) or "",
            "parent_id": _id(term, "parent_id", required=False), "term_uri": _text(term, "term_uri", limit=500)}
-    return row, taxonomy
+    return _given(row, term, {"term": ("code",), "taxonomy_id": ("taxonomy_detail",)}), taxonomy
+
+
+def _taxonomy_terms(term: Dict[str, Any], ctx: _Context) -> List[Tuple[Dict[str, Any], Optional[Dict[str, Any]]]]:
+    """The term and any parents carried with it (parents first), each parent_id checked."""
+    out = [_within(f"__parents__[{i}]", p, lambda p=p: _taxonomy_term(p, ctx)) for i, p in enumerate(_parents(term))]
+    out.append(_taxonomy_term(term, ctx))
+    here = {row["id"] for row, _t in out}
+    for row, _t in out:
+        _check_parent("taxonomy term", "parent_id", row, TaxonomyTerm, here | ctx.terms | ctx.coming_terms, ctx)
+    return out
 
 
 def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
@@ -347,14 +457,21 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
     if errors:  # found while reading (a CSV row that is not UTF-8, a duplicate child id, ...)
         f, rid, fld, reason = errors[0]
         raise RecordError(fld, reason, file=f, record_id=rid)
+    bad = _find_bad_text(raw)
+    if bad:  # anywhere, used or not: a record holding bytes that are not UTF-8 is not trusted whole
+        field_, reason, owner = bad
+        if owner is not None:
+            raise RecordError(field_, reason, file=owner["__file__"],
+                              record_id=str(owner.get("id") or owner.get("__row__") or "?"))
+        raise RecordError(field_, reason)
     sid = _id(raw)
     name = _text(raw, "name", required=True)
 
     org = raw.get("organization")
     org_id = _id(raw, "organization_id", required=False)
-    organization = None
+    organization, parent_organizations = None, []
     if isinstance(org, dict):
-        organization = _within("organization", org, lambda: _organization(org))
+        *parent_organizations, organization = _within("organization", org, lambda: _organizations(org, ctx))
         if org_id and org_id != organization["id"]:
             raise RecordError("organization_id", f"{org_id!r} differs from organization.id {organization['id']!r}")
         org_id = organization["id"]
@@ -422,6 +539,10 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
         sal_ids.add(entry["sal"]["id"])
         locations.append(entry)
 
+    def existing_sal(sal_id: str) -> bool:
+        """A service at location the directory already has, when this record does not list them."""
+        return "service_at_locations" not in raw and ctx.db.get(ServiceAtLocation, {"service_id": sid, "id": sal_id}) is not None
+
     phones: List[Dict[str, Any]] = []
 
     def phone_rows(owner: Dict[str, Any], contact_id: Optional[str]) -> None:
@@ -463,7 +584,7 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
             else:
                 interval = None
             sal_id = _id(s, "service_at_location_id", required=False)
-            if sal_id and sal_id not in sal_ids:
+            if sal_id and sal_id not in sal_ids and not existing_sal(sal_id):
                 raise RecordError("service_at_location_id",
                                   f"refers to {sal_id!r}, which is not one of this service's service_at_locations")
             byday = _pattern(s, "byday", _BYDAY, "'TU,TH' or '1WE'")
@@ -498,13 +619,16 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
             lid = _id(lang)
             unique("language", lid)
             phone_id = _id(lang, "phone_id", required=False)
-            if phone_id and phone_id not in phone_ids:
+            if phone_id and phone_id not in phone_ids and not (
+                    "phones" not in raw and "contacts" not in raw
+                    and ctx.db.get(Phone, {"service_id": sid, "id": phone_id}) is not None):
                 raise RecordError("phone_id", f"refers to phone {phone_id!r}, which is not one of this service's phones")
             return {"id": lid, "name": _text(lang, "name", limit=100), "code": _text(lang, "code", limit=16),
                     "note": _text(lang, "note", limit=MAX_TEXT), "phone_id": phone_id}
         languages.append(_within(path, lang, one_language))
-    service["welsh_medium"] = any((l["code"] or "").lower() in WELSH_CODES or (l["name"] or "").lower() in WELSH_NAMES
-                                  for l in languages)
+    if "languages" in raw:  # derived from the languages: unknown, and kept, when they are not given
+        service["welsh_medium"] = any((l["code"] or "").lower() in WELSH_CODES
+                                      or (l["name"] or "").lower() in WELSH_NAMES for l in languages)
 
     costs = []
     for path, c in _each(raw, "cost_options"):
@@ -530,13 +654,15 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
             term = at.get("taxonomy_term")
             term_id = _id(at, "taxonomy_term_id", required=False)
             if isinstance(term, dict):
-                row, taxonomy = _within("taxonomy_term", term, lambda: _taxonomy_term(term, ctx))
+                found = _within("taxonomy_term", term, lambda: _taxonomy_terms(term, ctx))
+                row = found[-1][0]
                 if term_id and term_id != row["id"]:
                     raise RecordError("taxonomy_term_id", f"{term_id!r} differs from taxonomy_term.id")
                 term_id = row["id"]
-                terms.append(row)
-                if taxonomy:
-                    taxonomies.append(taxonomy)
+                for one_term, taxonomy in found:  # parents first
+                    terms.append(one_term)
+                    if taxonomy:
+                        taxonomies.append(taxonomy)
             elif term is not None:
                 raise RecordError("taxonomy_term", "must be an object")
             elif not term_id:
@@ -547,9 +673,10 @@ def normalize_service(raw: Dict[str, Any], ctx: _Context) -> Dict[str, Any]:
                     "value": _text(at, "value", limit=MAX_TEXT)}
         attributes.append(_within(path, at, one_attribute))
 
-    return {"organization": organization, "service": service, "locations": locations, "phones": phones,
-            "contacts": contacts, "schedules": schedules, "service_areas": areas, "languages": languages,
-            "cost_options": costs, "attributes": attributes, "terms": terms, "taxonomies": taxonomies}
+    return {"organization": organization, "parent_organizations": parent_organizations, "service": service,
+            "locations": locations, "phones": phones, "contacts": contacts, "schedules": schedules,
+            "service_areas": areas, "languages": languages, "cost_options": costs, "attributes": attributes,
+            "terms": terms, "taxonomies": taxonomies, "given": {k for k in CHILDREN if k in raw}}
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,10 +711,14 @@ def _set(row: Any, values: Dict[str, Any]) -> bool:
     return changed
 
 
-def _sync(db: Session, model, owner_col: str, owner_id: str, rows: List[Dict[str, Any]]) -> bool:
-    """Makes the owner's children exactly `rows`: upserts them by id, deletes the others."""
+def _sync(db: Session, model, owner_col: str, owner_id: str, rows: List[Dict[str, Any]], where=None) -> bool:
+    """Makes the owner's children (those matching `where`, if given) exactly `rows`: upserts them
+    by id, deletes the others."""
     changed = False
-    existing = {r.id: r for r in db.scalars(select(model).where(getattr(model, owner_col) == owner_id))}
+    stmt = select(model).where(getattr(model, owner_col) == owner_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    existing = {r.id: r for r in db.scalars(stmt)}
     wanted = {r["id"] for r in rows}
     for id_, row in existing.items():
         if id_ not in wanted:
@@ -614,19 +745,28 @@ def _write(db: Session, rows: Dict[str, Any], written: Dict[Tuple[str, str], Dic
 
 
 def _shared(db: Session, model, values: Dict[str, Any], written: Dict[Tuple[str, str], Dict[str, Any]]) -> bool:
-    key = (model.__tablename__, values["id"])
-    if written.get(key) == values:
+    """Inserts a shared row whole, or merges into the existing one the columns its source gave."""
+    given = values.get(GIVEN)
+    columns = {k: v for k, v in values.items() if k != GIVEN}
+    update = columns if given is None else {k: v for k, v in columns.items() if k in given}
+    key = (model.__tablename__, columns["id"])
+    if written.get(key) == update:
         return False
-    changed = _upsert(db, model, values)
-    written[key] = values
+    row = db.get(model, columns["id"])
+    if row is None:
+        db.add(model(**columns))
+        changed = True
+    else:
+        changed = _set(row, update)
+    written[key] = update
     return changed
 
 
 def _write_rows(db: Session, rows: Dict[str, Any], written: Dict[Tuple[str, str], Dict[str, Any]]) -> bool:
     changed = False
     sid = rows["service"]["id"]
-    if rows["organization"]:
-        changed |= _shared(db, Organization, rows["organization"], written)
+    for organization in rows["parent_organizations"] + ([rows["organization"]] if rows["organization"] else []):
+        changed |= _shared(db, Organization, organization, written)
     for taxonomy in rows["taxonomies"]:
         if taxonomy.get("_minimal"):
             if ("dir_taxonomy", taxonomy["id"]) not in written and db.get(Taxonomy, taxonomy["id"]) is None:
@@ -640,18 +780,29 @@ def _write_rows(db: Session, rows: Dict[str, Any], written: Dict[Tuple[str, str]
     for entry in rows["locations"]:
         loc = entry["location"]
         if loc:
+            changed |= _shared(db, Location, loc, written)
             key = ("dir_address_set", loc["id"])
-            same = written.get(("dir_location", loc["id"])) == loc and written.get(key) == {"rows": entry["addresses"]}
-            if not same:
-                changed |= _shared(db, Location, loc, written)
+            # Addresses belong to the location: replaced only by a location that lists them.
+            if entry["addresses"] is not None and written.get(key) != {"rows": entry["addresses"]}:
                 changed |= _sync(db, Address, "location_id", loc["id"], entry["addresses"])
                 written[key] = {"rows": entry["addresses"]}
     changed |= _upsert(db, Service, rows["service"])
-    changed |= _sync(db, ServiceAtLocation, "service_id", sid, [e["sal"] for e in rows["locations"]])
-    for model, key in ((Contact, "contacts"), (Phone, "phones"), (Schedule, "schedules"),
-                       (ServiceArea, "service_areas"), (Language, "languages"), (CostOption, "cost_options"),
-                       (ServiceAttribute, "attributes")):
-        changed |= _sync(db, model, "service_id", sid, rows[key])
+    given = rows["given"]
+    if "service_at_locations" in given:
+        changed |= _sync(db, ServiceAtLocation, "service_id", sid, [e["sal"] for e in rows["locations"]])
+    for model, key in ((Contact, "contacts"), (Schedule, "schedules"), (ServiceArea, "service_areas"),
+                       (Language, "languages"), (CostOption, "cost_options"), (ServiceAttribute, "attributes")):
+        if key in given:
+            changed |= _sync(db, model, "service_id", sid, rows[key])
+    # Phones come from the service's own list and from its contacts': each replaces only its own.
+    if {"phones", "contacts"} <= given:
+        changed |= _sync(db, Phone, "service_id", sid, rows["phones"])
+    elif "phones" in given:
+        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows["phones"] if p["contact_id"] is None],
+                         where=Phone.contact_id.is_(None))
+    elif "contacts" in given:
+        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows["phones"] if p["contact_id"] is not None],
+                         where=Phone.contact_id.isnot(None))
     return changed
 
 
@@ -670,8 +821,31 @@ def _bump_version(db: Session) -> None:
 
 def _record_id(raw: Any, index: int) -> str:
     if isinstance(raw, dict) and raw.get("id") not in (None, ""):
-        return str(raw["id"])[:ID_LIMIT * 2]
+        return _shown(str(raw["id"])[:ID_LIMIT * 2])
     return f"#{index + 1}"
+
+
+def _embedded_ids(records: Iterable[Any]) -> Tuple[set, set]:
+    """Ids of the organisations and taxonomy terms embedded anywhere in these records, with the
+    parents carried along, so a parent reference may point to one that comes later."""
+    organizations, terms = set(), set()
+
+    def add(obj: Any, into: set) -> None:
+        if isinstance(obj, dict):
+            if isinstance(obj.get("id"), (str, int)) and not isinstance(obj.get("id"), bool):
+                into.add(str(obj["id"]))
+            for parent in obj.get("__parents__") or []:
+                add(parent, into)
+
+    for raw in records:
+        if not isinstance(raw, dict):
+            continue
+        add(raw.get("organization"), organizations)
+        attributes = raw.get("attributes")
+        for at in attributes if isinstance(attributes, list) else []:
+            if isinstance(at, dict):
+                add(at.get("taxonomy_term"), terms)
+    return organizations, terms
 
 
 def import_services(db: Session, records: List[Any], source: str, dry_run: bool = False,
@@ -679,6 +853,7 @@ def import_services(db: Session, records: List[Any], source: str, dry_run: bool 
     """Validates and upserts each record; the caller commits (dry_run rolls everything back)."""
     summary = ImportSummary(problems=list(getattr(records, "problems", [])), dry_run=dry_run)
     ctx = _Context(db)
+    ctx.coming_organizations, ctx.coming_terms = _embedded_ids(records)
     written: Dict[Tuple[str, str], Dict[str, Any]] = {}
     for index, raw in enumerate(records):
         record_id = _record_id(raw, index)
@@ -712,6 +887,7 @@ def import_services(db: Session, records: List[Any], source: str, dry_run: bool 
             summary.problems.append(Problem(str(raw.get("__file__") or source), record_id, "(record)",
                                             f"could not be saved: {reason}"))
             continue
+        ctx.organizations.update(o["id"] for o in rows["parent_organizations"])
         if rows["organization"]:
             ctx.organizations.add(rows["organization"]["id"])
         ctx.locations.update(e["location"]["id"] for e in rows["locations"] if e["location"])

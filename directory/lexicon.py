@@ -1,15 +1,20 @@
 """Words for matching what people ask against how services describe themselves, in English and
 Welsh: normalising and tokenising, Welsh initial mutations, the synonyms councils use, stop
-words, and the places the example council covers (with their Welsh names).
+words, and the places the council covers (read from data/directory/places.yml).
 
 Everything here is data a council may extend; none of it is specific to one service.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Dict, Iterable, List, Set, Tuple
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+import yaml
+from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -85,6 +90,12 @@ oes oe yna na yn yng ym y yr r ar gyfer i fy fyn am ger mae ydy ydi a ac o gyda 
 ble lle dw rwy rwyn dwi chwilio angen eisiau isio plis os gwelwch dda diolch helo shwmae
 sut beth pa rhywun rhywbeth mewn wrth ymyl cwmpas ardal
 tad nhad dad mam nain taid mamgu tadcu mab merch gwr gwraig ffrind cymydog plentyn
+has have had having got gets getting so out up but if was were shall should might must
+then than when while because as not dont don doesn didn isn aren wasn cant cannot let lets put
+take make made still now maybe ok okay yes currently recently sort kind type himself herself
+myself themselves yourself mine hers theirs ours
+nhw ni sydd sy wedi ganddi ganddo ganddyn gen hefyd iawn dros
+more else next rhagor mwy eraill arall
 """.split())
 
 
@@ -117,7 +128,8 @@ CONCEPTS: Dict[str, List[str]] = {
     "refuge": ["refuge", "safe house", "safe accommodation", "lloches", "llety diogel"],
     "counselling": ["counselling", "counseling", "counsellor", "talking therapy", "talking therapies",
                     "cwnsela", "cwnsler", "therapi siarad"],
-    "mental_health": ["mental health", "emotional wellbeing", "low mood", "anxiety", "depression",
+    "mental_health": ["mental health", "emotional wellbeing", "low mood", "feeling low", "feeling down",
+                      "feel low", "feel down", "anxiety", "depression",
                       "iechyd meddwl", "gorbryder", "iselder", "lles emosiynol"],
     "equipment": ["equipment", "mobility aid", "daily living aid", "equipment loan", "offer",
                   "cyfarpar", "offer symudedd"],
@@ -182,6 +194,11 @@ CONCEPTS: Dict[str, List[str]] = {
 }
 
 
+# Concepts that say who a service is for or what it costs, not what it is: "bowls club for older
+# people" is about bowls, and a lunch club for older people is no answer to it.
+QUALIFIERS: Set[str] = {"older", "children", "free", "disability"}
+
+
 @lru_cache(maxsize=1)
 def concept_phrases() -> Dict[Tuple[str, ...], str]:
     """Stemmed token tuple -> concept, for every synonym phrase."""
@@ -222,55 +239,157 @@ def concept_label(concept: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Places. The example council's towns, with Welsh names and approximate centres (WGS84), used to
-# read place names in either language and to find services near a town that has none.
+# Places: the council's towns (English and Welsh names, aliases, centres), the names of the whole
+# county, and places outside the area people may ask about. Council configuration, so it lives
+# in data/directory/places.yml (or IAA_PLACES_PATH), checked when this module is first imported.
 
-PLACES: List[Tuple[str, str, float, float]] = [
-    # English name, Welsh name, latitude, longitude
-    ("Llandeilo", "Llandeilo", 51.884, -3.991),
-    ("Ffairfach", "Ffair-fach", 51.872, -3.993),
-    ("Ammanford", "Rhydaman", 51.794, -3.988),
-    ("Llanelli", "Llanelli", 51.681, -4.162),
-    ("Carmarthen", "Caerfyrddin", 51.857, -4.311),
-    ("Newcastle Emlyn", "Castellnewydd Emlyn", 52.038, -4.468),
-    ("Cardigan", "Aberteifi", 52.083, -4.661),
-    ("Lampeter", "Llanbedr Pont Steffan", 52.113, -4.080),
-    ("Llandovery", "Llanymddyfri", 51.995, -3.796),
-    ("Kidwelly", "Cydweli", 51.736, -4.305),
-    ("Burry Port", "Porth Tywyn", 51.684, -4.247),
-    ("Cross Hands", "Cross Hands", 51.800, -4.088),
-    ("Whitland", "Hendy-gwyn", 51.818, -4.616),
-    ("St Clears", "Sanclêr", 51.820, -4.498),
-    ("Llandysul", "Llandysul", 52.041, -4.310),
-    ("Tumble", "Y Tymbl", 51.776, -4.113),
-    ("Pembrey", "Pen-bre", 51.686, -4.273),
-    ("Aberaeron", "Aberaeron", 52.243, -4.259),
-    ("New Quay", "Cei Newydd", 52.215, -4.359),
-    ("Laugharne", "Talacharn", 51.770, -4.462),
-]
-
-COUNTY_NAMES = ["Sir Enghraifft", "the whole county", "whole county", "countywide", "county wide",
-                "all of the county", "y sir gyfan", "ledled y sir", "drwy r sir", "across the county", "wales",
-                "cymru", "all areas"]
+PLACES_PATH = Path(__file__).resolve().parent.parent / "data" / "directory" / "places.yml"
 
 
-def place_aliases(known: Iterable[str]) -> Dict[str, str]:
-    """Folded name (English, Welsh, and Welsh mutated forms) -> the known town's name."""
-    known = list(known)
-    by_fold = {fold(k).replace("-", " "): k for k in known}
-    out: Dict[str, str] = dict(by_fold)
-    for en, cy, _lat, _lon in PLACES:
-        target = by_fold.get(fold(en))
+class PlacesError(ValueError):
+    """A places file that cannot be used, with every problem listed."""
+
+
+class _Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        anystr_strip_whitespace = True
+        allow_mutation = False
+
+
+class Place(_Strict):
+    name: constr(min_length=2, max_length=120)
+    name_cy: constr(min_length=2, max_length=120)
+    aliases: List[constr(min_length=2, max_length=120)] = []
+    latitude: confloat(ge=-90, le=90)
+    longitude: confloat(ge=-180, le=180)
+
+    @property
+    def names(self) -> List[str]:
+        return [self.name, self.name_cy, *self.aliases]
+
+    @property
+    def centre(self) -> Tuple[float, float]:
+        return (self.latitude, self.longitude)
+
+
+class County(_Strict):
+    name: constr(min_length=2, max_length=120)
+    name_cy: constr(min_length=2, max_length=120)
+    area_names: List[constr(min_length=2, max_length=120)]
+
+    @validator("area_names")
+    def _some(cls, v: List[str]) -> List[str]:
+        if not v:
+            raise ValueError("list at least one name for the whole county")
+        return v
+
+
+class Gazetteer(_Strict):
+    county: County
+    towns: List[Place]
+    nearest_km: confloat(gt=0, le=200) = 40.0
+    outside: List[Place] = []
+
+    @validator("towns")
+    def _towns(cls, v: List[Place]) -> List[Place]:
+        if not v:
+            raise ValueError("list at least one town")
+        return v
+
+    @root_validator(skip_on_failure=True)
+    def _names_are_unambiguous(cls, values):
+        # A name that means two places would make "lunch club in X" a guess.
+        seen: Dict[str, Tuple[str, Place]] = {}
+        for section in ("towns", "outside"):
+            for place in values.get(section) or []:
+                for name in dict.fromkeys(_place_key(n) for n in place.names):
+                    if name in seen and seen[name][1] is not place:
+                        other_section, other = seen[name]
+                        raise ValueError(f"the name {name!r} is used by both {other.name} ({other_section}) "
+                                         f"and {place.name} ({section})")
+                    seen[name] = (section, place)
+        return values
+
+    def town(self, name: str) -> Optional[Place]:
+        key = fold(name)
+        return next((t for t in self.towns if fold(t.name) == key), None)
+
+
+def _place_key(name: str) -> str:
+    return " ".join(words(name))
+
+
+def load_places(path: Path | str) -> Gazetteer:
+    """Reads and checks a places file; raises PlacesError naming the file and every problem."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlacesError(f"{path}: no such file (the council's towns for the service directory)")
+    except UnicodeDecodeError as e:
+        raise PlacesError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
+    except yaml.YAMLError as e:
+        raise PlacesError(f"{path}: not valid YAML: {e}")
+    if not isinstance(raw, dict):
+        raise PlacesError(f"{path}: expected a mapping with 'county' and 'towns' at the top level")
+    try:
+        return Gazetteer.parse_obj(raw)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = list(err["loc"])
+            where = ".".join(str(p) for p in loc if p != "__root__")
+            # name the entry, not just its position: "towns[3] (Carmarthen).latitude"
+            if len(loc) >= 2 and loc[0] in ("towns", "outside") and isinstance(loc[1], int):
+                entries = raw.get(loc[0]) or []
+                entry = entries[loc[1]] if loc[1] < len(entries) else None
+                label = f" ({entry.get('name')})" if isinstance(entry, dict) and entry.get("name") else ""
+                where = f"{loc[0]}[{loc[1]}]{label}" + "".join(f".{p}" for p in loc[2:])
+            problems.append(f"  {where or '(file)'}: {err['msg']}")
+        raise PlacesError(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
+
+
+GAZETTEER: Gazetteer = load_places(os.environ.get("IAA_PLACES_PATH") or PLACES_PATH)
+
+
+def _aliases_of(places: Iterable[Place], target_of) -> Dict[str, str]:
+    """Folded names (English, Welsh, aliases and their Welsh mutated forms) -> target."""
+    out: Dict[str, str] = {}
+    for place in places:
+        target = target_of(place)
         if target is None:
             continue
-        for name in (en, cy):
-            f = " ".join(words(name))
-            out.setdefault(f, target)
+        for name in place.names:
+            out.setdefault(_place_key(name), target)
     for name, target in list(out.items()):
         first, _, rest = name.partition(" ")
         for mutated in mutations(first):
             out.setdefault((mutated + (" " + rest if rest else "")), target)
     return out
+
+
+def place_aliases(known: Iterable[str], gazetteer: Optional[Gazetteer] = None) -> Dict[str, str]:
+    """Folded name (English, Welsh, aliases, and Welsh mutated forms) -> the known town's name."""
+    gazetteer = gazetteer or GAZETTEER
+    known = list(known)
+    by_fold = {fold(k).replace("-", " "): k for k in known}
+    out: Dict[str, str] = dict(by_fold)
+    for name, target in _aliases_of(gazetteer.towns, lambda p: by_fold.get(fold(p.name))).items():
+        out.setdefault(name, target)
+    for name, target in list(out.items()):
+        if name in by_fold:  # towns only the directory knows (no gazetteer entry) mutate too
+            first, _, rest = name.partition(" ")
+            for mutated in mutations(first):
+                out.setdefault((mutated + (" " + rest if rest else "")), target)
+    return out
+
+
+def outside_aliases(gazetteer: Optional[Gazetteer] = None) -> Dict[str, Place]:
+    """Folded name -> a place outside the council's area."""
+    gazetteer = gazetteer or GAZETTEER
+    places = {p.name: p for p in gazetteer.outside}
+    return {k: places[v] for k, v in _aliases_of(gazetteer.outside, lambda p: p.name).items()}
 
 
 def mutations(word: str) -> List[str]:
@@ -287,12 +406,42 @@ def mutations(word: str) -> List[str]:
     return [w for w in out if len(w) > 2]
 
 
-def place_coordinates() -> Dict[str, Tuple[float, float]]:
-    return {fold(en): (lat, lon) for en, _cy, lat, lon in PLACES}
+def place_coordinates(gazetteer: Optional[Gazetteer] = None) -> Dict[str, Tuple[float, float]]:
+    return {fold(t.name): t.centre for t in (gazetteer or GAZETTEER).towns}
 
 
-def welsh_place_name(town: str) -> str:
-    for en, cy, _lat, _lon in PLACES:
-        if fold(en) == fold(town):
-            return cy
-    return town
+def county_area_names(gazetteer: Optional[Gazetteer] = None) -> List[str]:
+    """Folded phrases that, in a service's area, mean it covers the whole county."""
+    return [" ".join(words(n)) for n in (gazetteer or GAZETTEER).county.area_names]
+
+
+def county_name(language: str = "en", gazetteer: Optional[Gazetteer] = None) -> str:
+    county = (gazetteer or GAZETTEER).county
+    return county.name_cy if language == "cy" else county.name
+
+
+def welsh_place_name(town: str, gazetteer: Optional[Gazetteer] = None) -> str:
+    place = (gazetteer or GAZETTEER).town(town)
+    return place.name_cy if place else town
+
+
+# "yn" takes the nasal mutation: yng Nghaerfyrddin, ym Mhorth Tywyn, yn Nhalacharn.
+_NASAL = (("c", "Ngh", "yng"), ("p", "Mh", "ym"), ("t", "Nh", "yn"), ("g", "Ng", "yng"), ("b", "M", "ym"),
+          ("d", "N", "yn"))
+
+
+def in_town(town: str, language: str = "en", gazetteer: Optional[Gazetteer] = None) -> str:
+    """"in Carmarthen", or in Welsh "yng Nghaerfyrddin". A name that is the same in both languages
+    (Llandeilo, Cross Hands) is left unmutated, as people write it."""
+    if language != "cy":
+        return f"in {town}"
+    place = (gazetteer or GAZETTEER).town(town)
+    if place is None or fold(place.name_cy) == fold(place.name):
+        return f"yn {town}"
+    name = place.name_cy
+    if name.lower().startswith("y "):
+        return f"yn y {name[2:]}"
+    for radical, mutated, yn in _NASAL:
+        if name.lower().startswith(radical) and name[1:2].lower() != "h":
+            return f"{yn} {mutated}{name[1:]}"
+    return f"yn {name}"

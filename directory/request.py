@@ -89,6 +89,14 @@ FILLER_START = [
 FILLER_END = [r"anything", r"something", r"or anything", r"or something", r"please", r"plis", r"os gwelwch yn dda", r"diolch", r"thanks", r"thank you", r"anywhere",
               r"around here", r"nearby", r"locally", r"in the area", r"in my area", r"near me", r"near here",
               r"yn yr ardal", r"yn lleol", r"yn agos", r"then", r"at all", r"available", r"ar gael"]
+# A verb of wanting, and what follows it: "needs a day centre".
+WANTING = re.compile(r"\b(?:needs?|wants?|is looking for|are looking for|would like|could use|"
+                     r"mae angen|angen|eisiau|isio)\s+(.+)$")
+# The opening of a clause about the person the service is for: "who has", "she's got", "they are".
+PERSON_CLAUSE = re.compile(
+    r"\b(?:(?:who|that|which|she|he|they|it)(?:'s got|'ve got|'s|'ve|\s+has got|\s+have got|\s+has|\s+have|"
+    r"\s+is|\s+are|\s+lives?|\s+with)|(?:sydd|sy'n)\s+(?:â|a|gyda|efo|yn byw)|"
+    r"mae\s+(?:ganddi|ganddo|ganddyn nhw|ganddyn|gen i|gan\s+\w+))\b")
 PREPOSITIONS = (r"(?:near to|near|nearby|in or near|in|around|round|at|close to|by|within reach of|from|to|"
                 r"yng|ym|yn ymyl|yn agos i|yn agos at|agos i|ger|o gwmpas|ar bwys|wrth|yn|i|o)")
 
@@ -156,6 +164,20 @@ def _town(text: str, known: Iterable[str]) -> Tuple[Optional[str], str]:
     return None, folded
 
 
+def _drop_person_clause(text: str) -> str:
+    """A clause about the person ("who has dementia", "she has dementia", "they've got autism",
+    "mae ganddi ddementia"): after what is wanted it goes, with the rest of the sentence ("respite,
+    she has dementia" -> "respite"); at the start only its opening words go, so that what follows
+    is kept ("she has dementia, any memory cafes?")."""
+    m = PERSON_CLAUSE.search(text)
+    if m is None or WANTING.search(text, m.end()):
+        return text  # "... who has MS and needs a break": what is wanted follows; taken from there
+    before = text[:m.start()]
+    if lx.find_concepts(lx.tokens(before)) or any(w not in lx.STOPWORDS for w in lx.words(before)):
+        return before
+    return before + " " + text[m.end():]
+
+
 def _strip(text: str, patterns: List[str], where: str) -> str:
     changed = True
     while changed:
@@ -182,15 +204,15 @@ def parse_service_request(text: str, known_towns: Iterable[str]) -> Dict[str, ob
         rest = re.sub(r"\b(?:that is |which is |that's |sy'?n )?" + p + r"\b", " ", rest)
     town, rest = _town(rest, known_towns)
     # "for my lonely nan" -> "lonely": the person is not what is wanted, a word about them may be.
-    rest = re.sub(r"\b(?:(?:for|to|with|and|so|about|that)\s+)?(?:my|our)\s+(?:(\w+)\s+)?" + FAMILY + r"\b",
+    rest = re.sub(r"\b(?:(?:for|to|with|and|so|about|that)\s+)?(?:my|our)\s+(?:(\w+)\s+)?" + FAMILY
+                  + r"\b(?:'s got|'s|\s+has got|\s+has|\s+have)?(?![\w'])",
                   lambda m: f" {m.group(1) or ''} ", rest)
     rest = re.sub(r"\b(?:i|ar gyfer|gyda|efo|am)\s+fy\s+" + FAMILY_CY + r"\b", " ", rest)
     rest = re.sub(r"\bfy\s+" + FAMILY_CY + r"\b", " ", rest)
     rest = re.sub(r"\b(?:for|to) (?:me|myself|us)\b|\bi mi\b|\bi ni\b", " ", rest)
-    rest = re.sub(r"\b(?:who|that|which|sydd|sy'n)\s+(?:has|have|is|lives?|with|yn byw)\b.*$", " ", rest)
+    rest = _drop_person_clause(rest)
     # "my mum is in her 80s and needs a day centre": what follows the verb of wanting.
-    m = re.search(r"\b(?:needs?|wants?|is looking for|are looking for|would like|could use|"
-                  r"mae angen|angen|eisiau|isio)\s+(.+)$", rest)
+    m = WANTING.search(rest)
     if m and m.start() > 0:
         before, rest = rest[:m.start()], m.group(1)
         kept = [" ".join(lx.words(before)[s:e]) for s, e, _c in lx.find_concepts(lx.tokens(before))]

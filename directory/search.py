@@ -10,11 +10,14 @@ ever returned. Every match carries a short English reason.
         m.service_id, m.score, m.reason, m.card("cy")
 
 How a query is scored: its words are matched against the index vocabulary (exactly, as the radical
-of a mutated Welsh word, or as a typo within rapidfuzz ratio >= 80); synonym phrases are found
-in the corrected words and matched as one concept; each group of alternatives adds its best
-field weight x IDF x similarity (name 3, taxonomy terms and keywords 2, description 1); a service
-must cover at least half of the query's weight; the place factor (in town 1, covering it 0.9,
-county-wide 0.85, nearby 0.8 falling with distance) and freshness (stale x 0.9) finish the score.
+of a mutated Welsh word, or as a typo within rapidfuzz ratio >= 80, >= 75 for long words); synonym
+phrases are found in the corrected words and matched as one concept; each group of alternatives
+adds its best field weight x IDF x similarity (name 3, taxonomy terms and keywords 2, description
+1). A service must match the query's key (its rarest service concept, else a word no service uses:
+then nothing fits), cover at least half of the query's weight (a third with a key), and reach
+MIN_RELEVANCE; the place factor (in town 1, covering it 0.9, county-wide 0.85, nearby 0.8 falling
+with distance) and freshness (stale x 0.9) finish the score. A place outside the council's area
+(places.yml `outside`) stands for the council's nearest town, or for county-wide services only.
 """
 from __future__ import annotations
 
@@ -62,6 +65,14 @@ WELSH_MARKERS = {"oes", "yng", "ym", "gyfer", "unrhyw", "ble", "mae", "fy", "ger
                  "sydd", "yna", "ydy", "gan", "gyda", "efo", "cymraeg", "gymraeg"}
 NEAR_KM = 25.0
 MIN_COVERAGE = 0.5
+KEYED_COVERAGE = 0.35  # when the service matches the query's key (see _key_group)
+# A service whose text answers less than this of the query (relevance before place and freshness)
+# is not shown: a stray shared word ("council" in "council tax") is no answer.
+MIN_RELEVANCE = 0.15
+# Long words get a looser typo match ("counciling" -> counselling is ratio 76): a long word keeps
+# enough letters in place for a lower ratio to stay unambiguous (see _fuzzy).
+LONG_WORD = 9
+LONG_WORD_RATIO = 75
 CONCEPT = "\u00a7"  # prefix of concept tokens in the index
 
 
@@ -69,6 +80,15 @@ def _km(a: Tuple[float, float], b: Tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+_PLACE_PREPOSITION = re.compile(r"(?:^|\s)(?:in|near|around|at|by|from|to|yn|yng|ym|ger|i|o)\s*$")
+
+
+def _without(folded: str, m: "re.Match") -> str:
+    """The text without a place name found in it, and without the preposition before it."""
+    before = _PLACE_PREPOSITION.sub("", folded[:m.start()])
+    return " ".join((before + " " + folded[m.end():]).split())
 
 
 def _contains(sorted_ids: np.ndarray, i: int) -> bool:
@@ -104,6 +124,16 @@ class _Group:
     concept: Optional[str] = None
     members: Tuple[int, ...] = ()
     corrected: Tuple[str, ...] = ()  # the words as read, after typo correction
+    in_concept: bool = False  # one word of a synonym phrase, also scored on its own
+
+
+@dataclass
+class Located:
+    """Where a search is about."""
+    town: Optional[str]  # the council's town (display name), if any
+    query: str  # what is wanted, without the place
+    outside: Optional[lx.Place] = None  # a place beyond the council's area that was asked about
+    unknown: bool = False  # a town was given that neither the directory nor the gazetteer knows
 
 
 @dataclass
@@ -115,6 +145,7 @@ class Match:
     _search: "DirectorySearch" = field(repr=False, compare=False, default=None)
     _index: int = field(repr=False, compare=False, default=-1)
     place: Optional[str] = None
+    outside: Optional[str] = None  # the place asked about, when it is beyond the council's area
 
     def card(self, language: str = "en") -> Dict[str, Any]:
         return self._search.card(self._index, language)
@@ -285,8 +316,8 @@ class DirectorySearch:
                 if d.coords:
                     town_coords.setdefault(key, []).append(d.coords)
         gazetteer = lx.place_coordinates()
-        for en, _cy, _lat, _lon in lx.PLACES:
-            display.setdefault(lx.fold(en), en)
+        for place in lx.GAZETTEER.towns:
+            display.setdefault(lx.fold(place.name), place.name)
         self._display = display
         self._town_docs = {k: np.array(v, dtype=np.int32) for k, v in town_docs.items()}
         self._centre: Dict[str, Tuple[float, float]] = {}
@@ -299,7 +330,10 @@ class DirectorySearch:
         self._aliases = lx.place_aliases(display.values())  # folded alias -> display name
         alts = sorted(self._aliases, key=len, reverse=True)
         self._alias_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in alts) + r")\b") if alts else None
-        county = [lx.fold(c) for c in lx.COUNTY_NAMES]
+        self._outside = lx.outside_aliases()
+        outside = sorted(self._outside, key=len, reverse=True)
+        self._outside_re = re.compile(r"\b(" + "|".join(re.escape(a) for a in outside) + r")\b") if outside else None
+        county = lx.county_area_names()
         covers: Dict[str, List[int]] = {}
         countywide = []
         for i, d in enumerate(docs):
@@ -356,16 +390,63 @@ class DirectorySearch:
     def find_town(self, text: str) -> Tuple[Optional[str], str]:
         """The first known town named in text, and the text without it."""
         folded = " ".join(lx.words(text))
+        place, rest = self._named_town(folded)
+        return (place, rest) if place else self._misspelt_town(folded)
+
+    def _named_town(self, folded: str) -> Tuple[Optional[str], str]:
         if self._alias_re:
             m = self._alias_re.search(folded)
             if m:
-                return self._aliases[m.group(1)], (folded[:m.start()] + " " + folded[m.end():]).strip()
+                return self._aliases[m.group(1)], _without(folded, m)
+        return None, folded
+
+    def _named_outside(self, folded: str) -> Tuple[Optional[lx.Place], str]:
+        if self._outside_re:
+            m = self._outside_re.search(folded)
+            if m:
+                return self._outside[m.group(1)], _without(folded, m)
+        return None, folded
+
+    def nearest_town(self, place: lx.Place) -> Optional[str]:
+        """The council's town nearest a place outside the area, if one is within nearest_km."""
+        best = min(((_km(place.centre, c), key) for key, c in self._centre.items()), default=None)
+        if best is None or best[0] > lx.GAZETTEER.nearest_km:
+            return None
+        return self._display[best[1]]
+
+    def locate(self, query: str, town: Optional[str] = None) -> Located:
+        """The town a search is about: `town` if given (English or Welsh, mutated, misspelt), else
+        one named in the query. A place beyond the council's area ("in Swansea") stands for the
+        council's town nearest it (None if none is near), with `outside` saying so."""
+        query = query or ""
+        if town:
+            key = " ".join(lx.words(town))
+            outside = self._outside.get(key) if key not in self._aliases else None
+            if outside:  # before resolve_town's typo tolerance reads it as a town of ours
+                return Located(self.nearest_town(outside), query, outside)
+            place = self.resolve_town(town)
+            return Located(place, query) if place else Located(None, query, unknown=True)
+        folded = " ".join(lx.words(query))
+        place, rest = self._named_town(folded)
+        if place:
+            return Located(place, rest)
+        outside, rest = self._named_outside(folded)
+        if outside:
+            return Located(self.nearest_town(outside), rest, outside)
+        place, rest = self._misspelt_town(folded)
+        return Located(place, rest)
+
+    def asks_for_something(self, query: str) -> bool:
+        """Whether the words name anything to look for ("show me more", "is there anything" do not)."""
+        return bool(self._analyse(query or "")[0])
+
+    def _misspelt_town(self, folded: str) -> Tuple[Optional[str], str]:
         for w in folded.split():  # a misspelt town ("Llandielo"), if the word means nothing else
             if len(w) >= 6 and lx.stem(w) not in self._postings:
                 best = process.extractOne(w, [a for a in self._aliases if " " not in a], scorer=fuzz.ratio,
                                           score_cutoff=85)
                 if best:
-                    return self._aliases[best[0]], re.sub(r"\b%s\b" % re.escape(w), " ", folded).strip()
+                    return self._aliases[best[0]], _without(folded, re.search(r"\b%s\b" % re.escape(w), folded))
         return None, folded
 
     # ---------------------------------------------------------------- query analysis
@@ -379,7 +460,9 @@ class DirectorySearch:
 
     def _fuzzy(self, token: str) -> List[Tuple[str, float]]:
         """Vocabulary words the token may be a typo of: rapidfuzz ratio >= 80 for words of six
-        letters or more, and one edit (a transposition counts as one) for any word of five or more."""
+        letters or more (>= 75 for words of nine or more that start with the same two letters:
+        "counciling" is counselling, "physiotherapy" is not psychotherapy), and one edit (a
+        transposition counts as one) for any word of five or more."""
         if len(token) < 5 or token.isdigit():
             return []
         hits = process.extract(token, self._pool(len(token)), scorer=fuzz.ratio, score_cutoff=70, limit=12)
@@ -388,14 +471,19 @@ class DirectorySearch:
             if (score >= 80 and len(token) >= 6) or (
                     word[0] == token[0] and DamerauLevenshtein.distance(token, word, score_cutoff=1) <= 1):
                 out.append((word, max(score, 80.0) / 100.0))
+            elif score >= LONG_WORD_RATIO and min(len(token), len(word)) >= LONG_WORD and word[:2] == token[:2]:
+                out.append((word, score / 100.0))
         out.sort(key=lambda h: (-h[1], -len(self._postings[h[0]][0])))
         return out[:3]
 
-    def _alternatives(self, word: str) -> List[_Alt]:
+    def _alternatives(self, word: str, welsh_query: bool = False) -> List[_Alt]:
         """What a query word may match: itself, the radical of a mutated Welsh word (chwnsela ->
-        cwnsela, ddall -> dall), or the words it may be a typo of."""
+        cwnsela, ddall -> dall), or the words it may be a typo of. In a query that does not look
+        Welsh, a radical only English text uses is not one ("has" is not a mutated "as")."""
         t = lx.stem(word)
         radicals = [lx.stem(r) for r in lx.demutate(word)]
+        if not welsh_query:
+            radicals = [r for r in radicals if r not in self._en_vocab]
         if t in self._postings:
             alts = [_Alt(t, 1.0, "exact", word)]
             if t not in self._en_vocab:  # a Welsh word: its radical is the same word
@@ -418,7 +506,7 @@ class DirectorySearch:
         # Welsh if it has a Welsh word no English text in the directory uses ("caffi", "cof").
         welsh_query = any(w in WELSH_MARKERS or (lx.stem(w) in self._postings and lx.stem(w) not in self._en_vocab)
                           for w in ws if w not in lx.STOPWORDS or w in WELSH_MARKERS)
-        alts = [self._alternatives(w) if w not in lx.STOPWORDS else [] for w in ws]
+        alts = [self._alternatives(w, welsh_query) if w not in lx.STOPWORDS else [] for w in ws]
         # Concepts are found in the corrected words (so "respit" -> respite -> short breaks).
         corrected = [a[0].token if a else lx.stem(w) for w, a in zip(ws, alts)]
         radical = [next((x.token for x in a if x.how == "welsh"), c) if a else c for a, c in zip(alts, corrected)]
@@ -446,7 +534,7 @@ class DirectorySearch:
                 continue
             if i in taken:
                 if a:
-                    groups.append(_Group(a, 0.35, w, members=(i,)))
+                    groups.append(_Group(a, 0.35, w, members=(i,), in_concept=True))
                 continue
             groups.append(_Group(a, 1.0 if a else 0.6, w, members=(i,)))
         return groups, welsh_query
@@ -466,12 +554,10 @@ class DirectorySearch:
         n = len(self._docs)
         if n == 0 or limit <= 0:
             return []
-        query = query or ""
-        place = self.resolve_town(town) if town else None
-        if town and place is None:
+        located = self.locate(query, town)
+        if located.unknown:
             return []  # a place this directory knows nothing about
-        if place is None:
-            place, query = self.find_town(query)
+        place, query = located.town, located.query
         groups, welsh_query = self._analyse(query)
         if not groups and place is None and theme is None and age is None and not welsh and not free:
             return []  # nothing asked for: no service is a better answer than any other
@@ -483,8 +569,11 @@ class DirectorySearch:
             mask &= self._free
         if age is not None:
             mask &= (self._min_age <= age) & (self._max_age >= age)
+        if located.outside is not None and place is None:
+            mask &= self._mask(self._countywide)  # far away: only what works anywhere in the county
 
         scored = [g for g in groups]
+        key = self._key_group(groups)
         if scored:
             score = np.zeros(n, dtype=np.float32)
             covered = np.zeros(n, dtype=np.float32)
@@ -504,9 +593,16 @@ class DirectorySearch:
                 score += best * np.float32(g.weight)
                 covered += (best > 0).astype(np.float32) * np.float32(g.weight)
                 ideal += g.weight * top_idf * 3.0
+                if g is key:
+                    mask &= best > 0
+            if key is not None and not key.alts:
+                mask[:] = False  # what matters most in the query is in no service
             coverage = covered / np.float32(total)
-            mask &= (coverage >= MIN_COVERAGE) & (score > 0)
+            # Matching the key is itself most of the evidence; the rest may be filler words.
+            needed = KEYED_COVERAGE if key is not None else MIN_COVERAGE
+            mask &= (coverage >= np.float32(needed)) & (score > 0)
             base = (score / np.float32(max(ideal, 1e-6))) * (0.5 + 0.5 * coverage)
+            mask &= base >= np.float32(MIN_RELEVANCE)
         else:
             coverage = np.ones(n, dtype=np.float32)
             base = np.full(n, 0.5, dtype=np.float32)
@@ -539,8 +635,29 @@ class DirectorySearch:
         order = sorted(range(len(candidates)),
                        key=lambda j: (-round(float(values[j]), 6), self._docs[candidates[j]].name.lower()))
         chosen = [int(candidates[j]) for j in order][offset:k]
-        return [self._match(i, float(final[i]), groups, place, where, welsh, free, theme_used, welsh_query)
-                for i in chosen]
+        matches = [self._match(i, float(final[i]), groups, place, where, welsh, free, theme_used, welsh_query)
+                   for i in chosen]
+        for m in matches:
+            m.outside = located.outside.name if located.outside else None
+        return matches
+
+    def _specificity(self, g: _Group) -> float:
+        return max((self._idf[a.token] for a in g.alts), default=self._max_idf)
+
+    def _key_group(self, groups: List[_Group]) -> Optional[_Group]:
+        """The most specific part of the query, which every result must match: the rarest service
+        concept named (a synonym phrase such as "respite"), else a word the directory never uses
+        ("bowls" in "bowls club": nothing fits, so nothing is shown). Qualifier concepts (older
+        people, children, free) say who or how, not what, so they are never the key; nor is a word
+        of three letters or fewer the index cannot read (a typo such as "clb" is no reason to show
+        nothing). Plain words are left to coverage: rarity alone does not make "problems" the point
+        of "sight problems"."""
+        main = [g for g in groups if not g.in_concept]
+        concepts = [g for g in main if g.concept and g.concept not in lx.QUALIFIERS]
+        if concepts:
+            present = [g for g in concepts if g.alts]
+            return max(present or concepts, key=self._specificity)
+        return next((g for g in main if not g.alts and len(g.text) >= 4 and g.text.isalpha()), None)
 
     def _place_factor(self, place: str) -> Tuple[np.ndarray, Dict[int, str]]:
         """Per service: 1 in the town, 0.9 covering it, 0.85 county-wide, 0.8 falling to 0.3 at

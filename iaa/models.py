@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -80,6 +80,9 @@ class Enquiry(Base):
     outcome = Column(String(40), nullable=False, default="unresolved")
     enquirer = Column(String(20), nullable=False, default="not_stated")
     area = Column(String(60))  # the town asked about, for unmet need (para 76); never an address
+    # The directory had nothing that fitted (para 76), whatever the outcome became afterwards (a
+    # person offered and accepted outranks no_service_found); theme and area say what and where.
+    unmet_need = Column(Boolean, nullable=False, default=False, server_default=false())
     staff_outcome = Column(String(24))  # information | advice | assistance | safeguarding_referral | no_further_action
     feedback = Column(String(8))  # "did you get the right information or advice when you needed it?"
 

@@ -1,0 +1,46 @@
+"""Services in a text message stay compact but say whether they work in Welsh and when their
+details were last checked, fresh or stale, from real cards."""
+from __future__ import annotations
+
+import pytest
+
+from channels.sms import SMS_LIMIT, render_sms
+from directory.search import DirectorySearch
+
+from .conftest import SAMPLE_DAY
+
+
+@pytest.fixture(scope="module")
+def search(sample_records):
+    return DirectorySearch.from_records(sample_records, today=SAMPLE_DAY)
+
+
+def _line(search, name, language="en"):
+    card = search.card(next(i for i in search.ids if search.record(i)["name"] == name), language)
+    return render_sms([{"text": "", "services": [card]}]), card
+
+
+def test_a_fresh_welsh_service_says_welsh_and_when_it_was_checked(search):
+    text, card = _line(search, "Llandeilo Luncheon Club")
+    assert card["welsh"] and not card["stale"]
+    assert text == ("1. Llandeilo Luncheon Club - Llandeilo - Tuesdays and Thursdays, 12pm to 2pm - "
+                    f"{card['phone']} - £3.50 per meal - Welsh available (last checked 6 March 2026)")
+
+
+def test_in_welsh_the_line_is_in_welsh(search):
+    text, _card = _line(search, "Llandeilo Luncheon Club", "cy")
+    assert text.endswith(" - Cymraeg ar gael (gwiriwyd ddiwethaf 6 Mawrth 2026)")
+    assert text.startswith("1. Clwb Cinio Llandeilo - Llandeilo - ")
+
+
+def test_a_service_not_in_welsh_does_not_claim_it(search):
+    english_only = next(i for i in search.ids if not search.card(i)["welsh"] and search.card(i)["last_checked"])
+    card = search.card(english_only)
+    text = render_sms([{"text": "", "services": [card]}])
+    assert "Welsh" not in text and f"(last checked {card['last_checked']})" in text
+
+
+def test_three_services_fit_one_message(search):
+    cards = [m.card() for m in search.search("lunch club", limit=3)]
+    text = render_sms([{"text": "Here are some services that might help:", "services": cards}])
+    assert len(text) < SMS_LIMIT and text.count("last checked") == 3
