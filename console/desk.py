@@ -271,4 +271,10 @@ def stats(day_from: dt.date, day_to: dt.date) -> Dict[str, Any]:
                             ("by_staff_outcome", base.c.staff_outcome), ("feedback", base.c.feedback)):
             rows = db.execute(select(column, func.count()).where(column.isnot(None)).group_by(column)).all()
             out[key] = {value: n for value, n in rows}
+        # Unmet need (para 76) stays visible when the citizen then went on to a person.
+        for key, column in (("unmet_need_by_theme", base.c.theme), ("unmet_need_by_area", base.c.area)):
+            value = func.coalesce(column, "not_stated")
+            rows = db.execute(select(value, func.count())
+                              .where(base.c.unmet_need.is_(True)).group_by(value)).all()
+            out[key] = {value: n for value, n in rows}
         return out

@@ -140,7 +140,7 @@ def test_enquiry_records_hold_no_text_or_identifiers(servers):
     engine.dispose()
     assert columns == {"id", "day", "financial_year", "channel", "language_requested",
                        "language_delivered", "theme", "topic", "outcome", "enquirer", "area",
-                       "staff_outcome", "feedback"}
+                       "staff_outcome", "feedback", "unmet_need"}
 
 
 @pytest.mark.parametrize("said, concern", [
@@ -193,6 +193,12 @@ def test_no_service_fits_is_recorded_as_unmet_need(servers):
     assert "Talk to a person" in [b["title"] for m in body["messages"] for b in m.get("buttons", [])]
     record = enquiry_row(servers, body["conversation_id"])
     assert (record["outcome"], record["area"]) == ("no_service_found", "Llandeilo")
+    assert record["unmet_need"]
+    # Taking the offer of a person keeps the unmet need on the record.
+    handed = servers.chat("/request_person", body["conversation_id"])
+    assert handed["status"] == "waiting"
+    record = enquiry_row(servers, body["conversation_id"])
+    assert record["outcome"] == "handoff_requested" and record["unmet_need"] and record["area"] == "Llandeilo"
 
 
 def test_staff_return_the_conversation_and_the_bot_carries_on(servers, staff_login):

@@ -13,6 +13,8 @@
     { key: "by_channel", title: "Channels", col: "Channel", kind: "channel" },
     { key: "by_language", title: "Languages", col: "Language", kind: "language" },
     { key: "by_enquirer", title: "Who got in touch", col: "Enquirer", kind: "enquirer", optional: true },
+    { key: "unmet_need_by_theme", title: "Unmet need: no service fitted, by theme", col: "Theme", kind: "theme", optional: true },
+    { key: "unmet_need_by_area", title: "Unmet need: no service fitted, by area asked about", col: "Area", kind: "area", optional: true },
     { key: "feedback", title: "Citizen feedback: did the chat help?", col: "Answer", kind: "feedback" }
   ];
 

@@ -206,10 +206,14 @@ def test_feedback_is_recorded_anonymously(app):
 
 
 def test_urgent_jumps_the_queue(app):
-    waiting_conversation()
+    normal = waiting_conversation()
     urgent = waiting_conversation(priority="urgent", reason="safeguarding")
     queue = signed_in(app, "sam").get("/console/api/queue").json()["conversations"]
-    assert queue[0]["id"] == urgent and queue[0]["priority"] == "urgent"
+    ids = [c["id"] for c in queue]
+    # Every urgent one (other tests leave some) before every normal one, this one included.
+    priorities = [c["priority"] for c in queue]
+    assert priorities == sorted(priorities, key=lambda p: p != "urgent")
+    assert ids.index(urgent) < ids.index(normal) and queue[ids.index(urgent)]["priority"] == "urgent"
 
 
 def test_overdue_after_three_working_days(app):
@@ -326,3 +330,14 @@ def test_a_citizen_who_was_away_catches_up_on_what_staff_sent(app):
     assert citizen.get(f"/api/chat/{'0' * 32}/messages").status_code == 404
     assert citizen.get(f"/api/chat/{cid}/messages", params={"after": -1}).status_code == 422
     assert citizen.get("/api/chat/not-an-id/messages").status_code == 422
+
+
+def test_unmet_need_is_counted_by_theme_and_area_even_after_a_handoff(app):
+    with session_scope() as db:
+        today = dt.date.today()
+        db.add(Enquiry(day=today, financial_year="2026-27", channel="web", language_requested="en",
+                       language_delivered="en", theme="older_people", area="Cydweli",
+                       outcome="handoff_requested", unmet_need=True))
+    stats = signed_in(app, "pat").get("/console/api/stats").json()
+    assert stats["unmet_need_by_theme"].get("older_people", 0) >= 1
+    assert stats["unmet_need_by_area"].get("Cydweli", 0) >= 1
