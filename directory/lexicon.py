@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-import yaml
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
+
+from iaa.yamlfile import read_mapping
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -323,16 +324,8 @@ def _place_key(name: str) -> str:
 def load_places(path: Path | str) -> Gazetteer:
     """Reads and checks a places file; raises PlacesError naming the file and every problem."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlacesError(f"{path}: no such file (the council's towns for the service directory)")
-    except UnicodeDecodeError as e:
-        raise PlacesError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
-    except yaml.YAMLError as e:
-        raise PlacesError(f"{path}: not valid YAML: {e}")
-    if not isinstance(raw, dict):
-        raise PlacesError(f"{path}: expected a mapping with 'county' and 'towns' at the top level")
+    raw = read_mapping(path, PlacesError, "the council's towns for the service directory",
+                       "a mapping with 'county' and 'towns'")
     try:
         return Gazetteer.parse_obj(raw)
     except ValidationError as e:

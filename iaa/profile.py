@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Literal, Optional
 
-import yaml
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, root_validator, validator
+
+from .yamlfile import read_mapping
 
 try:  # Python 3.9+
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -231,16 +232,7 @@ class ProfileError(ValueError):
 
 def load_profile(path: str | Path) -> CouncilProfile:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such file")
-    except UnicodeDecodeError as e:
-        raise ProfileError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
-    except yaml.YAMLError as e:
-        raise ProfileError(f"{path}: not valid YAML: {e}")
-    if not isinstance(raw, dict):
-        raise ProfileError(f"{path}: expected a mapping at the top level")
+    raw = read_mapping(path, ProfileError, "the council profile", "a mapping")
     try:
         return CouncilProfile.parse_obj(raw)
     except ValidationError as e:

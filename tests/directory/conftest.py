@@ -54,3 +54,17 @@ def run_cli(*argv: str) -> int:
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def client(directory_db):
+    """The directory's HTTP API (search and ORUK) on its own, over the sample."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from directory.api import router
+
+    app = FastAPI()
+    app.include_router(router)
+    with TestClient(app) as c:
+        yield c

@@ -5,21 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator, RefResolver
 
-from directory.api import router
 
 from .conftest import by_name
-
-
-@pytest.fixture(scope="module")
-def client(directory_db):
-    app = FastAPI()
-    app.include_router(router)
-    with TestClient(app) as c:
-        yield c
 
 
 def _list_validator(repo_root, name):

@@ -4,22 +4,11 @@ does not know all answered with a 422 naming the parameter."""
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from directory.api import router
 from directory.importer import import_services
 from iaa.db import session_scope
 
 from .conftest import by_name
-
-
-@pytest.fixture(scope="module")
-def client(directory_db):
-    app = FastAPI()
-    app.include_router(router)
-    with TestClient(app) as c:
-        yield c
 
 
 def _all(client, path, **params):
