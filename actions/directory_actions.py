@@ -15,16 +15,6 @@ from .actions import enquiry_payload
 
 PAGE = 3
 
-# Said before the services when the request names a place beyond the council's area. Kept here
-# rather than in the domain until the next retrain can add it as a response.
-OUTSIDE_AREA = {
-    "en": "Our directory covers {county} only, not {outside}.",
-    "cy": "Mae ein cyfeiriadur yn cynnwys {county} yn unig, nid {outside}.",
-}
-OUTSIDE_NEAREST = {"en": " Here is what is nearest, around {town}.", "cy": " Dyma'r hyn sydd agosaf, o gwmpas {town}."}
-OUTSIDE_COUNTY = {"en": " Here is what covers the whole of {county}.", "cy": " Dyma wasanaethau sy'n cwmpasu {county} i gyd."}
-
-
 class ActionFindService(Action):
     def name(self) -> Text:
         return "action_find_service"
@@ -37,7 +27,7 @@ class ActionFindService(Action):
             if not earlier:
                 # Nothing was searched for yet, so there is nothing more to show: "rhagor" or
                 # "show me more" is not a search, and no enquiry outcome is recorded for it.
-                dispatcher.utter_message(response="utter_no_more_services")
+                dispatcher.utter_message(response="utter_nothing_to_page")
                 return []
             request: Dict[str, Any] = dict(earlier)
             request["offset"] = int(request.get("offset", 0)) + PAGE
@@ -70,7 +60,7 @@ class ActionFindService(Action):
             dispatcher.utter_message(response="utter_no_more_services")
             return [SlotSet("service_search", None)]
         if located.outside and not request["offset"]:
-            dispatcher.utter_message(text=outside_area_text(located.outside, located.town, language))
+            say_outside_area(dispatcher, located.outside, located.town, language)
         if not matches:
             what = f" ({request['query']})" if request["query"] else ""
             where = f" {lx.in_town(located.town)}" if located.town else ""
@@ -92,15 +82,16 @@ class ActionFindService(Action):
                 SlotSet("last_topic", "find_service"), SlotSet("misses", 0.0)]
 
 
-def outside_area_text(outside: lx.Place, nearest: Optional[str], language: str) -> str:
+def say_outside_area(dispatcher, outside: lx.Place, nearest: Optional[str], language: str) -> None:
     """"Our directory covers Sir Enghraifft only, not Swansea. Here is what is nearest, around Llanelli." """
-    lang = "cy" if language == "cy" else "en"
-    county = lx.county_name(lang)
-    text = OUTSIDE_AREA[lang].format(county=county, outside=outside.name_cy if lang == "cy" else outside.name)
+    welsh = language == "cy"
+    county = lx.county_name("cy" if welsh else "en")
+    place = outside.name_cy if welsh else outside.name
     if nearest:
-        town = lx.welsh_place_name(nearest) if lang == "cy" else nearest
-        return text + OUTSIDE_NEAREST[lang].format(town=town)
-    return text + OUTSIDE_COUNTY[lang].format(county=county)
+        town = lx.welsh_place_name(nearest) if welsh else nearest
+        dispatcher.utter_message(response="utter_outside_area_nearest", county=county, outside=place, town=town)
+    else:
+        dispatcher.utter_message(response="utter_outside_area_county", county=county, outside=place)
 
 
 def domain_text(domain: Dict[str, Any], response: str, language: str) -> str:

@@ -11,7 +11,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory_actions import ActionFindService
+from actions.directory_actions import ActionFindService, domain_text
 from directory.search import get_search
 from iaa.settings import ROOT
 
@@ -47,6 +47,12 @@ def services(messages):
     return next(m["custom"] for m in messages if "services" in (m.get("custom") or {}))
 
 
+def said(domain, message, language="en"):
+    """A response the action named, as Rasa would word it for this language."""
+    values = {k: v for k, v in message.items() if isinstance(v, str)}
+    return domain_text(domain, message["response"], language).format(**values)
+
+
 def slot(events, name):
     return next(e["value"] for e in events if e.get("name") == name)
 
@@ -68,7 +74,7 @@ def test_the_welsh_reply_names_the_town_in_welsh(directory_db, domain):
 @pytest.mark.parametrize("said", ["show me more", "rhagor"])
 def test_more_with_no_search_before_it_says_so_and_records_nothing(directory_db, domain, said):
     messages, events = run(domain, said, intent="more_services")
-    assert responses(messages) == ["utter_no_more_services"]
+    assert responses(messages) == ["utter_nothing_to_page"]
     assert records(messages) == [] and events == []
     assert not any((m.get("custom") or {}).get("services") for m in messages)
 
@@ -100,8 +106,8 @@ def test_more_is_offered_only_when_there_is_more(directory_db, domain):
 
 def test_a_place_outside_the_area_is_said_to_be_and_the_nearest_shown(directory_db, domain):
     messages, _ = run(domain, "lunch clubs in Swansea")
-    assert messages[0]["text"] == ("Our directory covers Sir Enghraifft only, not Swansea. "
-                                   "Here is what is nearest, around Llanelli.")
+    assert said(domain, messages[0]) == ("Our directory covers Sir Enghraifft only, not Swansea. "
+                                         "Here is what is nearest, around Llanelli.")
     found = services(messages)["services"]
     assert found and found[0]["town"] == "Llanelli"
     assert records(messages)[0]["area"] == "Swansea" and records(messages)[0]["outcome"] == "signposted"
@@ -109,12 +115,12 @@ def test_a_place_outside_the_area_is_said_to_be_and_the_nearest_shown(directory_
 
 def test_far_outside_the_area_only_county_wide_services_are_shown(directory_db, domain):
     messages, _ = run(domain, "befriending in London")
-    assert messages[0]["text"] == ("Our directory covers Sir Enghraifft only, not London. "
-                                   "Here is what covers the whole of Sir Enghraifft.")
+    assert said(domain, messages[0]) == ("Our directory covers Sir Enghraifft only, not London. "
+                                         "Here is what covers the whole of Sir Enghraifft.")
     assert [c["name"] for c in services(messages)["services"]] == ["Befriending by Phone"]
     welsh, _ = run(domain, "cyfeillio yng Nghaerdydd", language="cy")
-    assert welsh[0]["text"] == ("Mae ein cyfeiriadur yn cynnwys Sir Enghraifft yn unig, nid Caerdydd. "
-                                "Dyma wasanaethau sy'n cwmpasu Sir Enghraifft i gyd.")
+    assert said(domain, welsh[0], "cy") == ("Mae ein cyfeiriadur yn cynnwys Sir Enghraifft yn unig, nid Caerdydd. "
+                                            "Dyma wasanaethau sy'n cwmpasu Sir Enghraifft i gyd.")
 
 
 def test_nothing_found_records_the_unmet_need_where_it_was_asked(directory_db, domain):
