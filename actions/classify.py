@@ -20,7 +20,8 @@ TOPICS = {"how_care_works", "find_service", "assessment", "charges_finance", "di
 
 def _pattern(cues: List[str]) -> Pattern[str]:
     words = sorted((re.escape(c.lower()) for c in cues), key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(words) + r")(?![\w'])")
+    # A possessive still matches: "my mum" in "my mum's care", "carers" in "carers' group".
+    return re.compile(r"(?<![\w'])(?:" + "|".join(words) + r")(?:'s|')?(?![\w'])")
 
 
 @lru_cache()
