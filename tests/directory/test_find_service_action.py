@@ -4,6 +4,7 @@ offered only when there is more, and a place outside the council's area is said 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ def run(domain, text, intent="find_service", language="en", **slots):
                       events=[{"event": "user", "text": text}], paused=False, followup_action=None,
                       active_loop={}, latest_action_name="action_listen")
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionFindService().run(dispatcher, tracker, domain))
+    # In a thread of its own: the browser tests leave Playwright's event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        events = pool.submit(asyncio.run, ActionFindService().run(dispatcher, tracker, domain)).result()
     return dispatcher.messages, events
 
 
