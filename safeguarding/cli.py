@@ -46,6 +46,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         print("no flag")
     else:
         print(f"concern: {flag.concern}\ntheme: {flag.theme}\nlanguage: {flag.language}\ncue: {flag.cue}")
+        if len(flag.concerns) > 1:
+            print(f"also matched: {', '.join(flag.concerns[1:])}")
     if args.explain:
         print(json.dumps(detector.explain(args.text), indent=2, ensure_ascii=False))
     return 0

@@ -7,9 +7,20 @@
 
 One pass per message: fold and split the text once; for each language section of the lexicon,
 map the tokens to lexicon words (inflections, Welsh mutations, text-speak, misspellings; any other
-word becomes a placeholder), build a spaCy Doc from those words and find the cues. A cue that
-overlaps an idiom from the lexicon's `not` lists is dropped. Of what is left, the most urgent
-concern wins.
+word becomes a placeholder), build a spaCy Doc from those words and find the cues. In a message
+with no word that only Welsh has, the Welsh section reads only the words it lists itself (so that
+"bad", "nan" or "PIP" in an English message are not read as Welsh "pad", "tân" or "pimp").
+
+An idiom from the lexicon's `not` lists cancels a cue only when it is about that cue: it overlaps
+the cue's words and the cue does not go on (by more than two words) past the idiom ("pushed my
+wheelchair" explains "he pushed my wheelchair", not "he pushed my wheelchair into the road on
+purpose"); an idiom under a concern cancels only that concern's cues.
+
+Of the concerns left, the most urgent is the primary one, except that a child concern
+(child_homeless, child_abuse_neglect) is not put first when nothing in the message points to a
+child (no child or parent word, no age under 18) and another concern matched: "my partner hits me
+and I'm scared to go home" is domestic abuse. Every matched concern is on the Flag (`concerns`,
+primary first), and the primary one decides the handoff reason and helplines.
 
 Two engines give the same answers:
 
@@ -34,6 +45,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 from ._spacy import Doc, Matcher, PhraseMatcher, new_vocab
 from .lexicon import (CONCERNS, DEFAULT_PATH, PLACEHOLDER, Chain, CompiledLexicon, CueInfo,
                       compile_lexicon, matcher_specs)
+from .language import WELSH_STRONG
 from .normalise import BREAK, raw_tokens
 
 log = logging.getLogger(__name__)
@@ -43,11 +55,13 @@ Span = Tuple[int, int]
 
 @dataclass(frozen=True)
 class Flag:
-    """A safeguarding flag. `cue` is the lexicon cue id, never the person's words."""
+    """A safeguarding flag. `cue` is the lexicon cue id, never the person's words. `concerns` is
+    every concern that matched, the primary one (`concern`) first."""
     concern: str
     theme: str
     language: str
     cue: str
+    concerns: Tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.concern} (theme {self.theme}, {self.language}, cue {self.cue})"
@@ -221,6 +235,11 @@ class Detector:
         for w in (PLACEHOLDER, BREAK):
             self.vocab[w]
         self._lock = threading.Lock()  # the lanes' spelling caches are plain dicts
+        self._rank = {c: i for i, c in enumerate(lexicon.urgency)}
+        # words that point to a child (the lexicon's `child_marker` group in each language)
+        self._child_markers: Dict[str, FrozenSet[str]] = {
+            lang: frozenset(seq[0] for seq in lane.groups.get("child_marker", []) if len(seq) == 1)
+            for lang, lane in lexicon.lanes.items()}
 
     @property
     def path(self) -> Path:
@@ -234,10 +253,11 @@ class Detector:
             out["phrases"] = sum(lane.phrase_count for lane in self._lanes.values())  # type: ignore[union-attr]
         return out
 
-    def _matches(self, lang: str, toks: List[str]) -> Tuple[List[str], List[Tuple[CueInfo, int, int]]]:
+    def _matches(self, lang: str, toks: List[str], exact_only: bool = False, mask_foreign: bool = False
+                 ) -> Tuple[List[str], List[Tuple[CueInfo, int, int]]]:
         lane = self.lexicon.lanes[lang]
         with self._lock:
-            words = lane.canon(toks)
+            words = lane.canon(toks, exact_only=exact_only, mask_foreign=mask_foreign)
         for w in words:
             if w != PLACEHOLDER and w != BREAK:
                 break
@@ -248,18 +268,42 @@ class Detector:
         return words, [(cues[key], s, e) for key, s, e in self._lanes[lang].find(doc, words)]
 
     @staticmethod
-    def _best(found: List[Tuple[CueInfo, int, int]]) -> Optional[CueInfo]:
+    def _cancels(idiom: Tuple[Optional[str], int, int], cue: CueInfo, start: int, end: int) -> bool:
+        """An idiom cancels a cue it is about: global or the cue's own concern, overlapping the cue,
+        and the cue not going on more than IDIOM_OVERHANG words past the idiom's last word (an
+        object or echo pronoun: "mae'r tywydd yn fy lladd i", "fell and hit her head")."""
+        concern, i_start, i_end = idiom
+        return ((concern is None or concern == cue.concern) and start < i_end and i_start < end
+                and end <= i_end + IDIOM_OVERHANG)
+
+    @classmethod
+    def _survivors(cls, found: List[Tuple[CueInfo, int, int]]) -> List[Tuple[CueInfo, int, int]]:
         idioms = [(c.concern, s, e) for c, s, e in found if c.kind == "not"]
-        best: Optional[CueInfo] = None
-        for cue, start, end in found:
-            if cue.kind == "not":
-                continue
-            if best is not None and (cue.rank, cue.order) >= (best.rank, best.order):
-                continue
-            if any((ic is None or ic == cue.concern) and start < ie and is_ < end for ic, is_, ie in idioms):
-                continue
-            best = cue
+        return [(c, s, e) for c, s, e in found
+                if c.kind != "not" and not any(cls._cancels(i, c, s, e) for i in idioms)]
+
+    @staticmethod
+    def _best_per_concern(found: List[Tuple[CueInfo, int, int]]) -> Dict[str, CueInfo]:
+        best: Dict[str, CueInfo] = {}
+        for cue, _, _ in found:
+            cur = best.get(cue.concern)  # type: ignore[arg-type]
+            if cur is None or cue.order < cur.order:
+                best[cue.concern] = cue  # type: ignore[index]
         return best
+
+    def _child_in(self, toks: List[str], words: Dict[str, List[str]]) -> bool:
+        """Something in the message points to a child: a child or parent word, or an age under 18."""
+        for lang, ws in words.items():
+            markers = self._child_markers.get(lang)
+            if markers and not markers.isdisjoint(ws):
+                return True
+        for i, t in enumerate(toks):
+            if t.isdigit() and len(t) <= 2 and 0 < int(t) < 18:
+                prev = toks[i - 1] if i else ""
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                if prev in _AGE_BEFORE or nxt in _AGE_AFTER:
+                    return True
+        return False
 
     def screen(self, text: str) -> Optional[Flag]:
         """The most urgent safeguarding concern in `text`, or None. Never raises."""
@@ -269,30 +313,42 @@ class Detector:
             toks = raw_tokens(text)
             if not toks:
                 return None
-            en = self._best(self._matches("en", toks)[1])
-            cy = self._best(self._matches("cy", toks)[1])
-            if en is None and cy is None:
-                return None
-            if en is None or (cy is not None and cy.rank < en.rank):
-                best = cy
-            elif cy is None or en.rank < cy.rank:
-                best = en
-            else:  # same concern in both sections: answer in the message's language
-                best = cy if _welsh_score(toks) > 0 else en
-            assert best is not None and best.concern is not None
-            return Flag(concern=best.concern, theme=self.lexicon.themes[best.concern],
-                        language=best.lang, cue=best.id)
+            return self._screen(toks)
         except Exception:  # pragma: no cover - a bug here must not break the conversation
             log.exception("safeguarding screen failed")
             return None
+
+    def _screen(self, toks: List[str]) -> Optional[Flag]:
+        welsh = _looks_welsh(toks)
+        en_words, en_found = self._matches("en", toks, mask_foreign=welsh)
+        cy_words, cy_found = self._matches("cy", toks, exact_only=not welsh)
+        en = self._best_per_concern(self._survivors(en_found))
+        cy = self._best_per_concern(self._survivors(cy_found))
+        if not en and not cy:
+            return None
+        rank = self._rank
+        concerns = sorted(set(en) | set(cy), key=lambda c: rank[c])
+        if concerns[0] in _CHILD_CONCERNS and any(c not in _CHILD_CONCERNS for c in concerns):
+            if not self._child_in(toks, {"en": en_words, "cy": cy_words}):
+                concerns = ([c for c in concerns if c not in _CHILD_CONCERNS]
+                            + [c for c in concerns if c in _CHILD_CONCERNS])
+        primary = concerns[0]
+        if primary in en and primary in cy:  # same concern in both sections: the message's language
+            best = cy[primary] if _welsh_score(toks) > 0 else en[primary]
+        else:
+            best = en.get(primary) or cy[primary]
+        return Flag(concern=primary, theme=self.lexicon.themes[primary], language=best.lang,
+                    cue=best.id, concerns=tuple(concerns))
 
     def explain(self, text: str) -> Dict[str, dict]:
         """For people tuning the lexicon: per language section, the words the message was read
         as, and every cue and idiom that matched (with the idioms that cancelled a cue)."""
         out: Dict[str, dict] = {}
         toks = raw_tokens(text if isinstance(text, str) else str(text))
+        welsh = _looks_welsh(toks)
         for lang in self.lexicon.lanes:
-            words, found = self._matches(lang, toks)
+            words, found = self._matches(lang, toks, exact_only=(lang == "cy" and not welsh),
+                                         mask_foreign=(lang == "en" and welsh))
             cues, idioms = [], []
             for c, s, e in sorted(found, key=lambda x: (x[1], x[2])):
                 item = {"id": c.id, "concern": c.concern, "words": " ".join(words[s:e]), "start": s, "end": e}
@@ -300,7 +356,8 @@ class Detector:
             for item in cues:
                 item["cancelled_by"] = sorted({i["id"] for i in idioms
                                                if (i["concern"] is None or i["concern"] == item["concern"])
-                                               and item["start"] < i["end"] and i["start"] < item["end"]})
+                                               and item["start"] < i["end"] and i["start"] < item["end"]
+                                               and item["end"] <= i["end"] + IDIOM_OVERHANG})
             out[lang] = {"words": " ".join(words), "cues": cues, "idioms": idioms}
         return out
 
@@ -313,6 +370,22 @@ def _common_words(lang: str) -> FrozenSet[str]:
              "cy": "yn fy ei eu ein i fi mi e fe fo o hi nhw ni y yr a ac mae dim wedi bod cael "
                    "gyda ar am o".split()}[lang]
     return frozenset(set(ENGLISH_MARKERS if lang == "en" else WELSH_MARKERS) | set(extra))
+
+
+# how many words a cue may go on past an idiom that still cancels it
+IDIOM_OVERHANG = 2
+_CHILD_CONCERNS = frozenset({"child_homeless", "child_abuse_neglect"})
+# "I'm 15", "she's 13", "aged 9", "dw i'n 15", "15 year old", "15yo", "15 oed"
+_AGE_BEFORE = frozenset("im am 'm 's is aged age turned only just 'n yn".split())
+_AGE_AFTER = frozenset("year years yr yrs yo y oed mlwydd mlynedd blwydd".split())
+
+
+def _looks_welsh(toks: List[str]) -> bool:
+    """Any word that only Welsh has ("mae", "dwi", "fy", "'n")."""
+    for t in toks:
+        if t in WELSH_STRONG or t == "'n" or t == "'r":
+            return True
+    return False
 
 
 def _welsh_score(toks: List[str]) -> int:

@@ -9,7 +9,10 @@ extra letters ("threatnin" for "threatening", not "cancelled" for "cancered"); w
 letters or fewer only by a dropped or extra letter ("nevr", not "bent" for "beat"); the first
 letter must agree ("chit" is not "hit"). Ties go to the candidate needing the fewest insertions
 and deletions (people drop letters more often than they swap them: "nevr" is "never", not
-"near"). Real words that are one letter from a cue word are protected by the lexicon's
+"near"), then to a vowel written for another vowel ("groop" is "group", not "groom"), then to the
+lexicon's own words over generated word forms ("homless" is "homeless"), then
+to a dropped letter over an extra one ("batterd" is "battered", not "batted"); never alphabetical
+order alone. Real words that are one letter from a cue word are protected by the lexicon's
 `known_words` list.
 """
 from __future__ import annotations
@@ -17,6 +20,18 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 from rapidfuzz.distance import OSA, Indel
+
+
+_VOWELS = frozenset("aeiouyw")
+
+
+def _vowel_swap(a: str, b: str) -> bool:
+    """Same length, and every letter that differs is a vowel in both: the commonest misspelling
+    ("groop" is "group", not "groom"; "sucide" keeps its consonants)."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return bool(diff) and all(x in _VOWELS and y in _VOWELS for x, y in diff)
 
 
 def max_edits(length: int) -> int:
@@ -42,8 +57,11 @@ def deletes(word: str, k: int) -> Set[str]:
 class FuzzyIndex:
     LONG = 10  # words this long are also indexed two deletions deep ("threatnin" -> "threatening")
 
-    def __init__(self, words: Iterable[str], min_word_length: int = 3):
+    def __init__(self, words: Iterable[str], min_word_length: int = 3,
+                 priority: Optional[Dict[str, int]] = None):
         self.words: Set[str] = {w for w in words if len(w) >= min_word_length and w.isalpha()}
+        # lower is better: 0 a word the lexicon lists, 1 a form it lists, 2 a generated form
+        self.priority: Dict[str, int] = priority or {}
         acc: Dict[str, Any] = {}
         for w in self.words:
             keys = deletes(w, 2 if len(w) >= self.LONG else 1)
@@ -88,7 +106,11 @@ class FuzzyIndex:
                 continue  # two edits only as dropped or doubled letters ("threatnin")
             if n <= 4 and indel != 1:
                 continue  # short words: a dropped or extra letter only ("nevr"), no swaps ("bent")
-            key = (dist, indel, abs(len(w) - n), w)
+            # ties: a vowel for a vowel ("groop" -> "group"), the lexicon's own words before
+            # generated forms, a dropped letter before an extra one ("batterd" is "battered",
+            # not "batted"), the nearer length, and only then the alphabet
+            key = (dist, indel, not _vowel_swap(token, w), self.priority.get(w, 2), len(w) < n,
+                   abs(len(w) - n), w)
             if best_key is None or key < best_key:
                 best, best_key = w, key
         return best
@@ -102,4 +124,7 @@ class FuzzyIndex:
         if isinstance(hit, str):
             hit = [hit]
         cands = [w for w in hit if len(w) == len(token) + 1 and w[0] == token[0]]
+        if len(cands) > 1:  # the lexicon's own words before generated forms
+            best = min(self.priority.get(w, 2) for w in cands)
+            cands = [w for w in cands if self.priority.get(w, 2) == best]
         return cands[0] if len(cands) == 1 else None

@@ -72,8 +72,12 @@ def _doubles(word: str) -> bool:
 
 
 def english_forms(word: str) -> Set[str]:
-    """Inflected forms of an English base word (over-generation is harmless: the forms are only
-    ever mapped back to this word)."""
+    """Inflected forms of an English base word.
+
+    Over-generation is NOT harmless: a generated form is read as this word before the spelling
+    corrector is asked, so a junk form hides the word it misspells ("kiked", generated from the app
+    name "kik", hid "kicked"). The lexicon compiler therefore gives the words of noun groups only
+    their plurals, and the spelling corrector prefers the lexicon's own words to generated forms."""
     forms: Set[str] = set(IRREGULAR_EN.get(word, ()))
     if not word.isalpha() or len(word) < 3:
         return forms
@@ -90,6 +94,9 @@ def english_forms(word: str) -> Set[str]:
             forms.add(w[:-2] + "ying")
     if _doubles(w):
         forms.update({w + w[-1] + "ed", w + w[-1] + "ing"})
+    elif w.endswith("l") and w[-2] in _VOWELS and w[-3] not in _VOWELS:
+        # British spelling doubles a final l: control -> controlling, travel -> travelled
+        forms.update({w + "led", w + "ling"})
     forms.update(IRREGULAR_EN.get(w, ()))
     forms.discard(w)
     return forms
@@ -162,6 +169,14 @@ WELSH_MARKERS = frozenset("""
 mae yn yr dw dwi rwy rydw wyf ydw ddim dim does oes fy ein eich eu ei hi nhw fe fo mewn gyda efo
 wedi yw ydy dydy dyw ac neu ond iawn am ar gan heb heno nawr rwan plis diolch eisiau ishe isio
 moyn gen arna arno arni wnaeth nath sy sydd oedd roedd bydd hefyd fi ti chi ni mam tad plant
+""".split())
+# Words that only Welsh has (no English homograph): a message with none of them is read by the
+# Welsh section word for word only (see Lane.exact).
+WELSH_STRONG = frozenset("""
+mae yn yr dw dwi rwy rydw wyf ydw ddim oes fy eich eu ei nhw fo mewn gyda efo wedi yw ydy dydy dyw
+neu ond iawn heno nawr rwan diolch eisiau ishe isio isho isie moyn gen arna arno arni arnon wnaeth
+nath sy sydd oedd roedd bydd hefyd chi plis dwisho dwisio dwishe dwim sai sdim ddoe yma ffrind
+gwr ngwr gwraig cariad fi ni ti achos ble sut pryd helo shwmae nos rhaid angen
 """.split())
 ENGLISH_MARKERS = frozenset("""
 the and is are was were my me he she they him her them to of in on at with have has had do does

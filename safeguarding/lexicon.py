@@ -67,16 +67,29 @@ CLITICS = {
            "'ch": "eich", "'di": "wedi", "'na": "yna", "'da": "gyda", "'s": "ei", "'ma": "yma",
            "'no": "yno", "'to": "eto"},
 }
+# "'s" is "is" or "has" after these; after any other word it is a possessive ("my nan's flat").
+CLITIC_IS_AFTER = frozenset("he she it that what there who where here how this everyone everybody "
+                            "someone somebody nobody noone anyone anybody one let when why which "
+                            "thing nothing something everything".split())
+# Words typed together: a harm word followed by one of these ("killmyself", "hitme", "endit").
+SPLIT_TAILS_EN = ("themselves", "yourself", "ourselves", "himself", "herself", "myself", "itall", "them",
+                  "him", "her", "me", "us", "it")
+SPLIT_HEADS_EN = ("kill", "end", "hang", "cut", "harm", "hurt", "hit", "beat", "punch", "kick", "slap",
+                  "stab", "shoot", "burn", "drown", "poison", "starve", "choke", "strangle", "rape",
+                  "touch", "threaten", "scare", "hate", "smack", "batter", "attack", "abuse")
+# Welsh "'m" is "ddim" after these ("dwi'm isio byw", "sai'm yn gwybod"), "fy" elsewhere ("i'm tad").
+CY_NEGATIVE_M_AFTER = frozenset("dw dwi wi dydw ydw rwy sai so sa dyw dydy ni chi nhw "
+                                "dydi oedd doedd".split())
 # Short Welsh function words that look like mutations of other words but are not.
 CY_NOT_MUTATIONS = frozenset("fe fo hi ni di dy fy ei eu yn yr ar am at ac ai oes fel dal mor mae "
-                             "gan ond neu nad nid wedi".split())
+                             "gan ond neu nad nid wedi un".split())
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 TOP_KEYS = {"version", "urgency", "extra_themes", "settings", "groups", "textspeak", "forms",
             "known_words", "not", "concerns"}
 CONCERN_KEYS = {"theme", "description", "en", "cy", "not"}
 CUE_KEYS = {"id", "match", "note"}
-SETTING_KEYS = {"gap", "fuzzy_min_length", "max_combinations"}
+SETTING_KEYS = {"gap", "fuzzy_min_length", "max_combinations", "noun_groups"}
 
 
 class LexiconError(Exception):
@@ -172,6 +185,21 @@ class Lane:
     markers: FrozenSet[str]
     groups: Dict[str, List[Tuple[str, ...]]] = field(default_factory=dict)
     cache: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # the words this section lists itself (not generated forms, text-speak or corrections): in a
+    # message with no sign of this language, only these are read (so that in an English message
+    # the Welsh section does not read "bad" as "pad" or "nan" as "tân")
+    exact: FrozenSet[str] = frozenset()
+    # English: the words after which "'s" means "is" or "has" ("he's", "it's"); after any other
+    # word it is a possessive and is dropped ("my nan's flat" -> "my nan flat", "hit's" -> "hit")
+    clitic_is_after: Optional[FrozenSet[str]] = None
+    # a clitic read differently after some words: Welsh "dwi'm" is "dw i ddim", not "dw i fy"
+    clitic_after: Dict[str, Tuple[FrozenSet[str], Tuple[str, ...]]] = field(default_factory=dict)
+    # words typed together ("killmyself", "hitme"): a head word (canonical) + a tail word
+    split_heads: FrozenSet[str] = frozenset()
+    split_tails: Tuple[str, ...] = ()
+    # the other language's `known_words`: in a message in the other language they are read as
+    # placeholders here (Welsh "od" is "odd", not the English text-speak for an overdose)
+    foreign_known: FrozenSet[str] = frozenset()
     # fast engine: per cue key, its chains (segments of literal phrases with bounded gaps)
     chains: Dict[str, List["Chain"]] = field(default_factory=dict)
     # reference engine: per cue key, the parsed patterns (compiled to spaCy Matcher specs on demand)
@@ -222,18 +250,53 @@ class Lane:
             if hit is not None:
                 return hit
         word = self.fuzzy.lookup(tok)
-        if word is None:
-            return (PLACEHOLDER,)
-        return self.surface[word]
+        if word is not None:
+            return self.surface[word]
+        return self._split(tok) or (PLACEHOLDER,)
 
-    def canon(self, toks: Sequence[str]) -> List[str]:
+    def _split(self, tok: str) -> Optional[Tuple[str, ...]]:
+        """Two words typed as one: a harm word and who it is done to ("killmyself", "hitme")."""
+        if not self.split_heads or len(tok) < 5:
+            return None
+        for tail in self.split_tails:
+            if tok.endswith(tail) and len(tok) - len(tail) >= 3:
+                head = self.surface.get(tok[:-len(tail)])
+                if head is not None and head[0] in self.split_heads:
+                    return head + self.surface.get(tail, (tail,))
+        return None
+
+    def resolve_exact(self, tok: str) -> Tuple[str, ...]:
+        """Only the words this section lists itself; anything else is a placeholder."""
+        if tok.startswith("'"):
+            tok = tok[1:]
+        if tok in self.exact:
+            return self.surface.get(tok, (tok,))
+        return (PLACEHOLDER,)
+
+    def canon(self, toks: Sequence[str], exact_only: bool = False, mask_foreign: bool = False) -> List[str]:
         out: List[str] = []
-        resolve = self.resolve
+        resolve = self.resolve_exact if exact_only else self.resolve
+        if mask_foreign and self.foreign_known:
+            plain, foreign = resolve, self.foreign_known
+
+            def resolve(tok: str) -> Tuple[str, ...]:
+                return (PLACEHOLDER,) if tok in foreign else plain(tok)
+        is_after = self.clitic_is_after
+        after = self.clitic_after
+        prev = None
         for t in toks:
             if t == BREAK:
                 out.append(BREAK)
+            elif t[0] == "'" and prev is not None and (is_after is not None or after):
+                if t == "'s" and is_after is not None and prev not in is_after:
+                    pass  # a possessive: "my nan's flat", "my son's 14", "he hit's me"
+                elif t in after and prev in after[t][0]:
+                    out.extend(after[t][1])
+                else:
+                    out.extend(resolve(t))
             else:
                 out.extend(resolve(t))
+            prev = t
         return out
 
 
@@ -539,6 +602,10 @@ def _compile(path: Path) -> CompiledLexicon:
             return False
         return True
 
+    noun_groups = settings.get("noun_groups") or []
+    if not isinstance(noun_groups, list) or not all(isinstance(g, str) for g in noun_groups):
+        problems.add(_line(settings, "noun_groups"), "settings", "'noun_groups' must be a list of group names")
+        noun_groups = []
     gap = gap if setting_ok("gap", gap, 1, 12) else 3  # carry on checking with the default
     fuzzy_min = fuzzy_min if setting_ok("fuzzy_min_length", fuzzy_min, 3, 20) else 4
     max_comb = max_comb if setting_ok("max_combinations", max_comb, 1, 200_000) else 20_000
@@ -706,7 +773,21 @@ def _compile(path: Path) -> CompiledLexicon:
     lanes: Dict[str, Lane] = {}
     for lang in LANGS:
         lanes[lang] = _build_lane(lang, groups_sec, ts_sec, forms_sec, known_sec, raw_cues, problems,
-                                  fuzzy_min)
+                                  fuzzy_min, set(noun_groups))
+    # Never correct a word of one language into a cue word of the other ("pip", the disability
+    # benefit, is not a misspelling of the Welsh "pimp"; "cael" is not a misspelt English word):
+    # every English word form the lexicon knows is a known word for the Welsh spelling corrector,
+    # and every Welsh word it lists is one for the English corrector.
+    if "en" in lanes and "cy" in lanes:
+        en, cy = lanes["en"], lanes["cy"]
+        cy.known = cy.known | frozenset(w for w in en.surface if w.isalpha() and w not in cy.surface)
+        en.known = en.known | frozenset(w for w in cy.exact if w.isalpha() and w not in en.surface)
+        # in a message with no Welsh in it, the Welsh section reads only words that are not also
+        # English: the English section reads "county lines", "dad" or "drugs" there
+        cy.exact = frozenset(w for w in cy.exact if w not in en.surface)
+        for lane, other in ((en, "cy"), (cy, "en")):
+            listed = known_sec.get(other) or []
+            lane.foreign_known = frozenset(t for w in listed if isinstance(w, str) for t in raw_tokens(w))
 
     # ---- compile patterns
     cues: Dict[str, CueInfo] = {}
@@ -737,8 +818,10 @@ def _compile(path: Path) -> CompiledLexicon:
 
 
 def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, known_sec: dict,
-                raw_cues: list, problems: _Problems, fuzzy_min: int) -> Lane:
+                raw_cues: list, problems: _Problems, fuzzy_min: int,
+                noun_groups: Optional[Set[str]] = None) -> Lane:
     bases: Set[str] = set()
+    noun_words: Set[str] = set()  # words of noun groups: only their plurals are generated
 
     # groups
     groups_raw = groups_sec.get(lang) or {}
@@ -765,6 +848,8 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
                 continue
             toks_list.append(toks)
             bases.update(toks)
+            if noun_groups and name in noun_groups and len(toks) == 1:
+                noun_words.add(toks[0])
         group_words[name] = toks_list
 
     # text-speak (defaults: clitics)
@@ -814,16 +899,30 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
             if isinstance(w, str):
                 known.update(raw_tokens(w))
 
+    # words that are a verb somewhere (in a group that is not a noun group): all forms
+    verb_words: Set[str] = set()
+    for name, toks_list in group_words.items():
+        if not (noun_groups and name in noun_groups):
+            for toks in toks_list:
+                verb_words.update(toks)
     # cue literals
     for kind, cid, concern, clang, pats, where, line in raw_cues:
         if clang == lang:
             for p, _ in pats:
-                bases.update(t for t in pattern_words(p) if t != BREAK)
+                words = [t for t in pattern_words(p) if t != BREAK]
+                bases.update(words)
+                verb_words.update(words)
+    noun_words -= verb_words
 
     # generate forms
     gen_fn: Callable[[str], Set[str]]
     if lang == "en":
-        gen_fn = english_forms
+        def gen_fn(word: str) -> Set[str]:
+            forms = english_forms(word)
+            if word in noun_words:
+                # a noun ("kik", the app) gets no verb endings: "kiked" is "kicked" misspelt
+                forms = {f for f in forms if not f.endswith(("ed", "ing"))}
+            return forms
     else:
         def gen_fn(word: str) -> Set[str]:
             if len(word) < 3 or word in CY_NOT_MUTATIONS:
@@ -873,10 +972,36 @@ def _build_lane(lang: str, groups_sec: dict, ts_sec: dict, forms_sec: dict, know
                 for form in english_forms(key):
                     surface.setdefault(form, surface[key])
 
+    # Spelling corrections prefer the lexicon's own words, then the forms it lists, then generated
+    # forms: "homless" is "homeless", not some generated form one letter away.
+    priority: Dict[str, int] = {}
+    for w in surface:
+        if w in bases:
+            priority[w] = 0
+        elif w in explicit or w in textspeak:
+            priority[w] = 1
+        else:
+            priority[w] = 2
+    exact = frozenset(w for w in bases if not w.startswith("'") and textspeak.get(w, [w]) == [w]) | frozenset(
+        w for w in explicit.values())
     other_markers = ENGLISH_MARKERS if lang == "cy" else WELSH_MARKERS
     lane = Lane(lang=lang, surface=surface, known=frozenset(known | other_markers),
-                fuzzy=FuzzyIndex(w for w in surface if not w.startswith("'")),
-                fuzzy_min_length=fuzzy_min, markers=WELSH_MARKERS if lang == "cy" else ENGLISH_MARKERS)
+                fuzzy=FuzzyIndex((w for w in surface if not w.startswith("'")), priority=priority),
+                fuzzy_min_length=fuzzy_min, markers=WELSH_MARKERS if lang == "cy" else ENGLISH_MARKERS,
+                exact=exact)
+    if lang == "en":
+        lane.clitic_is_after = CLITIC_IS_AFTER
+        heads: Set[str] = set()
+        for name in ("hit", "hurt"):
+            for toks in group_words.get(name, []):
+                if len(toks) == 1:
+                    heads.add(lemma(toks[0]))
+        heads.update(lemma(w) for w in SPLIT_HEADS_EN if w in surface)
+        lane.split_heads = frozenset(heads)
+        lane.split_tails = SPLIT_TAILS_EN
+    else:
+        dim = surface.get("ddim", surface.get("dim", ("dim",)))
+        lane.clitic_after = {"'m": (CY_NEGATIVE_M_AFTER, dim)}
     for name, toks_list in group_words.items():
         seqs = []
         for toks in toks_list:

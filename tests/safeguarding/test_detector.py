@@ -2,8 +2,6 @@
 raising, and the fast engine agreeing with spaCy's Matcher. No Rasa, no servers."""
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -156,6 +154,93 @@ def test_the_most_urgent_concern_wins(detector):
     assert flag.concern == "immediate_danger"
 
 
+# ------------------------------------------------------------------------------ generalisation
+
+@pytest.mark.parametrize("text, concern", [
+    # line breaks, ellipses and one-word fragments are not sentence breaks
+    ("my son\nkeeps taking money from my purse", "adult_abuse_neglect"),
+    ("my son... keeps taking money from my purse", "adult_abuse_neglect"),
+    ("my son\u2026 keeps taking money from my purse", "adult_abuse_neglect"),
+    ("He. Hits. Me.", "domestic_abuse"),
+    ("my partner\nwon't let me see my friends", "domestic_abuse"),
+    # possessive 's is not "is"
+    ("strangers have moved into my nan's flat", "criminal_exploitation"),
+    ("he hit's me", "domestic_abuse"),
+    # words run together, sound-alikes, misspellings that once lost to junk word forms
+    ("i want to killmyself", "suicide_self_harm"),
+    ("i want to dye", "suicide_self_harm"),
+    ("he batterd me", "domestic_abuse"),
+    ("im homless at 16", "child_homeless"),
+    ("ive been kiked out", "child_homeless"),
+    # a subject far from its verb
+    ("my son who lives with me and has done since his divorce keeps taking money from my purse",
+     "adult_abuse_neglect"),
+    # Welsh: dropped subjects, Wenglish, text-speak
+    ("mae'n fy ngorfodi i gael rhyw", None),
+    ("mae o'n fy rheoli i", "domestic_abuse"),
+    ("mae fy bf yn hitio fi", "domestic_abuse"),
+    ("dwisho marw", "suicide_self_harm"),
+    ("dwi'm isio byw", "suicide_self_harm"),
+    ("mae gen i ofn mynd adra", "child_homeless"),
+])
+def test_structural_variants_flag(detector, text, concern):
+    flag = detector.screen(text)
+    assert flag is not None, detector.explain(text)
+    if concern:
+        assert concern in flag.concerns, (flag, detector.explain(text))
+
+
+@pytest.mark.parametrize("text", [
+    "how do I apply for PIP", "my PIP has been stopped and I can't pay the bills",
+    "oes angen i mi wneud cais am PIP i mam?", "can you tell me about community transport",
+    "can you tell me who runs the lunch club", "please tell me how to sell my house to pay for care",
+    "is there a secret santa at the day centre", "my dad has a black eye from a fall",
+    "the landlord threatened to put the rent up", "mum has nowhere to go during the day since the club shut",
+    "I'm not allowed to drive since my stroke, is there transport", "my mum will kill me if I forget her prescription",
+    "mae'r tywydd yn fy lladd i", "mae'r plant yn chwarae cuddio yn yr ardd", "dw i'n gweithio am ddim yn siop yr elusen",
+    "my daughter has a nasty cut on her knee from the trampoline, is the minor injuries unit open",
+    "how do I get a blue badge\nthanks", "Mum. Dementia. Need help.",
+])
+def test_trigger_words_in_ordinary_enquiries_do_not_flag(detector, text):
+    assert detector.screen(text) is None, detector.explain(text)
+
+
+def test_english_words_are_never_corrected_into_welsh_cues(detector):
+    cy = detector.lexicon.lanes["cy"]
+    assert cy.resolve("pip") != ("pimp",)
+    words = detector.explain("can I get PIP for my nan and my dad")["cy"]["words"].split()
+    assert "pimp" not in words and "tan" not in words
+
+
+def test_spelling_ties_prefer_lexicon_words_to_generated_forms(detector):
+    en = detector.lexicon.lanes["en"]
+    assert en.resolve("batterd") == en.resolve("battered")
+    assert en.resolve("homless") == en.resolve("homeless")
+    assert en.resolve("kiked") == en.resolve("kicked")
+    assert en.resolve("groop") == en.resolve("group")
+
+
+def test_an_idiom_cancels_only_the_cue_it_is_about(detector):
+    assert detector.screen("my son pushed my wheelchair to the shops") is None
+    assert detector.screen("my husband pushed my wheelchair into the road on purpose") is not None
+    assert detector.screen("my dad has bruises from a fall") is None
+    assert detector.screen("the kid next door always has bruises and his mum says he falls a lot") is not None
+    assert detector.screen("mum leaves us alone for days, im 9") is not None
+    assert detector.screen("can I leave mum alone for a few hours while I work") is None
+
+
+def test_primary_concern_and_all_concerns(detector):
+    flag = detector.screen("my partner hits me and I'm scared to go home")
+    assert flag.concern == "domestic_abuse"  # no child in the message: not a child concern first
+    assert flag.concerns[0] == flag.concern and len(flag.concerns) == len(set(flag.concerns))
+    flag = detector.screen("I'm 15, my stepdad hits me and I'm scared to go home")
+    assert flag.concern in ("child_homeless", "child_abuse_neglect")
+    flag = detector.screen("my son keeps taking money from my purse and I want to kill myself")
+    assert flag.concerns[0] == "suicide_self_harm" and "adult_abuse_neglect" in flag.concerns
+    # the old fields keep their meaning; a Flag can still be built without `concerns`
+    assert Flag(concern="domestic_abuse", theme="vawdasv", language="en", cue="x").concerns == ()
+
+
 def test_flag_carries_codes_never_the_message(detector):
     text = "my husband punched me in the face"
     flag = detector.screen(text)
@@ -197,17 +282,15 @@ def test_screen_tolerates_non_strings(detector):
     assert detector.screen(12345) is None  # type: ignore[arg-type]
 
 
-def test_screening_is_fast(detector, labelled):
-    texts = [x["text"] for x in labelled["risky"] + labelled["benign"]]
-    for t in texts:  # warm the spelling cache as a running service would be
-        detector.screen(t)
-    times = []
-    for t in texts:
-        start = time.perf_counter()
-        detector.screen(t)
-        times.append(time.perf_counter() - start)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    assert p95 < 0.010, f"p95 {p95 * 1000:.2f} ms (target 2 ms; generous here for a busy CI machine)"
+def test_screening_is_deterministic_with_a_warm_spelling_cache(detector, labelled):
+    # Timing is reported by `python -m bench.safeguarding`, not asserted here. What a test can
+    # check: the spelling cache (filled on first sight of a word) never changes an answer.
+    texts = [x["text"] for x in labelled["risky"] + labelled["benign"]][::5]
+    for lane in detector.lexicon.lanes.values():
+        lane.cache.clear()
+    cold = [detector.screen(t) for t in texts]
+    warm = [detector.screen(t) for t in texts]
+    assert cold == warm
 
 
 # ------------------------------------------------------------------------------ engines agree
@@ -283,6 +366,10 @@ PROBES = [
     "does dim unman i gysgu", "mae mam yn fy nharo", "mae ganddo fe gyllell", "hello", "",
     "he he he hit hit me me", "dad dad punch us", "kill me", "kill us now",
     "three red bags of drugs", "three bags full of drugs", "red bags of drugs", "twenty teal teal bags drugs",
+    # soft breaks, fragments, possessives, idioms that a cue goes on past
+    "he\nhit me", "he... hit me", "He. Hit. Me.", "my husband's friend hit me", "he hit's me",
+    "he beat me at chess and then he hit me", "he was hit by a car and he hit me", "hit by a car",
+    "dad\npunch\nus", "mae e'n\nfy nharo", "ma fe... yn bwrw fi",
 ]
 
 
