@@ -1,6 +1,7 @@
-"""Safeguarding detector against a naive keyword baseline, on the labelled set in
-tests/safeguarding/labelled.yml: recall, false-positive rate and detection time per message,
-side by side, plus a synthetic 2,000-character message.
+"""Safeguarding detector (lexicon and learned screen) against a naive keyword baseline, on the
+labelled examples in data/safeguarding/examples.yml: recall, false-positive rate and detection
+time per message, side by side, a synthetic 2,000-character message, and a cross-validated
+estimate for unseen wording.
 
     .venv/bin/python -m bench.safeguarding [--repeat 5] [--labelled PATH] [--lexicon PATH]
 """
@@ -15,7 +16,7 @@ from typing import Callable, Dict, List, Optional
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = ROOT / "tests" / "safeguarding" / "labelled.yml"
+LABELLED = ROOT / "data" / "safeguarding" / "examples.yml"
 
 # What a first attempt would do: look for a short list of obvious words anywhere in the message.
 BASELINE_WORDS = [
@@ -60,6 +61,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="timed passes over the set (after one warm-up)")
     ap.add_argument("--labelled", default=str(LABELLED))
     ap.add_argument("--lexicon", default=None)
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated estimate")
     args = ap.parse_args()
 
     with open(args.labelled, encoding="utf-8") as f:
@@ -135,6 +137,37 @@ def main() -> None:
     flags = [detector.screen(long_benign), detector.screen(long_risky)]
     print(f"2,000-char messages: benign -> {flags[0].concern if flags[0] else 'no flag'}; "
           f"with a disclosure at the end -> {flags[1].concern if flags[1] else 'no flag'}")
+    if detector.learned is not None and not args.no_cv:
+        cross_validate(detector, risky, benign)
+
+
+def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int = 5) -> None:
+    """An estimate for messages nobody wrote a cue or an example for: the learned screen taught
+    on four fifths of the examples and asked about the fifth it never saw. (The lexicon was
+    written with all of them in view, so the 'lexicon or screen' row is still optimistic.)"""
+    from safeguarding.learned import build_model
+
+    threshold = detector.learned.threshold
+    items = [(x["text"], True) for x in risky] + [(x["text"], False) for x in benign]
+    learned_hit: List[bool] = [False] * len(items)
+    for k in range(folds):
+        train = [it for i, it in enumerate(items) if i % folds != k]
+        model = build_model([t for t, _ in train], [r for _, r in train])
+        held = [i for i in range(len(items)) if i % folds == k]
+        for i, p in zip(held, model.predict_proba([items[i][0] for i in held])[:, 1]):
+            learned_hit[i] = p >= threshold
+    lexicon_hit = [detector.screen_lexicon(t) is not None for t, _ in items]
+
+    def rates(hits: List[bool]) -> str:
+        r = [h for h, (_, risky_) in zip(hits, items) if risky_]
+        b = [h for h, (_, risky_) in zip(hits, items) if not risky_]
+        return f"recall {sum(r) / len(r):.1%}, false positives {sum(b) / len(b):.1%}"
+
+    print()
+    print(f"{folds}-fold cross-validation (learned screen, threshold {threshold}, on examples it was not taught):")
+    print(f"  learned screen alone        {rates(learned_hit)}")
+    print(f"  lexicon alone               {rates(lexicon_hit)}")
+    print(f"  lexicon or learned screen   {rates([a or b for a, b in zip(lexicon_hit, learned_hit)])}")
 
 
 if __name__ == "__main__":

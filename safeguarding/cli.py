@@ -29,6 +29,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"[safeguarding] {path}: OK: {len(lexicon.counts)} concerns, "
           f"{cues['en']} English and {cues['cy']} Welsh cues, {lexicon.idiom_count} shared idioms, "
           f"{lexicon.pattern_count} patterns")
+    from .learned import DEFAULT_EXAMPLES, read_examples
+
+    examples_path = getattr(args, "examples", None) or DEFAULT_EXAMPLES
+    try:
+        examples = read_examples(examples_path)
+    except LexiconError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        print(f"[safeguarding] {examples_path}: {len(e.problems)} problem(s)", file=sys.stderr)
+        return 1
+    risky = sum(1 for label in examples.labels if label != "benign")
+    print(f"[safeguarding] {examples_path}: OK: {risky} risky and {len(examples.labels) - risky} benign "
+          f"examples for the learned screen (threshold {examples.threshold})")
     return 0
 
 
@@ -61,6 +74,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the safeguarding lexicon")
     check.add_argument("path", nargs="?", default=None,
                        help="lexicon file (default data/safeguarding/lexicon.yml)")
+    check.add_argument("--examples", default=None, help="the labelled examples file (default data/safeguarding/examples.yml)")
     check.set_defaults(func=cmd_check)
 
     screen = sub.add_parser("screen", help="screen one message and print the flag")

@@ -46,6 +46,7 @@ from ._spacy import Doc, Matcher, PhraseMatcher, new_vocab
 from .lexicon import (CONCERNS, DEFAULT_PATH, PLACEHOLDER, Chain, CompiledLexicon, CueInfo,
                       compile_lexicon, matcher_specs)
 from .language import WELSH_STRONG
+from .learned import LearnedScreen, clear_learned_cache, load_learned
 from .normalise import BREAK, raw_tokens
 
 log = logging.getLogger(__name__)
@@ -217,11 +218,12 @@ class _MatcherLane:
 
 
 class Detector:
-    def __init__(self, lexicon: CompiledLexicon, engine: str = "fast"):
+    def __init__(self, lexicon: CompiledLexicon, engine: str = "fast", learned: Optional[LearnedScreen] = None):
         if engine not in ("fast", "matcher"):
             raise ValueError("engine must be 'fast' or 'matcher'")
         self.lexicon = lexicon
         self.engine = engine
+        self.learned = learned  # asked only about messages the lexicon passes
         self.vocab = new_vocab()
         self._lanes = {lang: (_FastLane(self.vocab, lane.chains, _common_words(lang)) if engine == "fast"
                               else _MatcherLane(self.vocab, lexicon, lang))
@@ -313,7 +315,7 @@ class Detector:
             toks = raw_tokens(text)
             if not toks:
                 return None
-            return self._screen(toks)
+            return self._screen(toks) or self._learned_flag(text, toks)
         except Exception:  # pragma: no cover - a bug here must not break the conversation
             log.exception("safeguarding screen failed")
             return None
@@ -339,6 +341,21 @@ class Detector:
             best = en.get(primary) or cy[primary]
         return Flag(concern=primary, theme=self.lexicon.themes[primary], language=best.lang,
                     cue=best.id, concerns=tuple(concerns))
+
+    def screen_lexicon(self, text: str) -> Optional[Flag]:
+        """The lexicon's reading alone (for tuning it and for the benchmark)."""
+        toks = raw_tokens(text if isinstance(text, str) else str(text))
+        return self._screen(toks) if toks else None
+
+    def _learned_flag(self, text: str, toks: List[str]) -> Optional[Flag]:
+        if self.learned is None:
+            return None
+        concern = self.learned.flags(text)
+        if concern is None:
+            return None
+        language = "cy" if _looks_welsh(toks) or _welsh_score(toks) > 0 else "en"
+        return Flag(concern=concern, theme=self.lexicon.themes[concern], language=language,
+                    cue=LEARNED_CUE, concerns=(concern,))
 
     def explain(self, text: str) -> Dict[str, dict]:
         """For people tuning the lexicon: per language section, the words the message was read
@@ -372,6 +389,8 @@ def _common_words(lang: str) -> FrozenSet[str]:
     return frozenset(set(ENGLISH_MARKERS if lang == "en" else WELSH_MARKERS) | set(extra))
 
 
+LEARNED_CUE = "learned"  # Flag.cue when the learned screen, not a lexicon cue, flagged it
+
 # how many words a cue may go on past an idiom that still cancels it
 IDIOM_OVERHANG = 2
 _CHILD_CONCERNS = frozenset({"child_homeless", "child_abuse_neglect"})
@@ -401,26 +420,28 @@ def _welsh_score(toks: List[str]) -> int:
     return score
 
 
-_cache: Dict[Tuple[Path, str], Detector] = {}
+_cache: Dict[Tuple[Path, str, bool], Detector] = {}
 _cache_lock = threading.Lock()
 
 
-def load_detector(path: Optional[Path | str] = None, engine: str = "fast") -> Detector:
-    """The detector for a lexicon file (default data/safeguarding/lexicon.yml), built once per
-    path and then cached. Raises LexiconError if the lexicon has problems."""
-    key = (Path(path).resolve() if path else DEFAULT_PATH, engine)
+def load_detector(path: Optional[Path | str] = None, engine: str = "fast", learned: bool = True) -> Detector:
+    """The detector for a lexicon file (default data/safeguarding/lexicon.yml) with the learned
+    screen taught from data/safeguarding/examples.yml, built once per path and then cached.
+    Raises LexiconError if the lexicon or the examples have problems."""
+    key = (Path(path).resolve() if path else DEFAULT_PATH, engine, learned)
     with _cache_lock:
         det = _cache.get(key)
         if det is None:
-            det = Detector(compile_lexicon(key[0]), engine=engine)
+            det = Detector(compile_lexicon(key[0]), engine=engine, learned=load_learned() if learned else None)
             _cache[key] = det
         return det
 
 
 def clear_cache() -> None:
-    """Forget cached detectors (after the lexicon file was edited)."""
+    """Forget cached detectors (after the lexicon or examples file was edited)."""
     with _cache_lock:
         _cache.clear()
+    clear_learned_cache()
 
 
 __all__ = ["CONCERNS", "Detector", "Flag", "load_detector", "clear_cache"]

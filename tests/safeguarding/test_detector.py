@@ -10,8 +10,9 @@ import yaml
 from safeguarding import CONCERNS, THEMES, Flag, load_detector
 from safeguarding.detector import Detector
 from safeguarding.lexicon import compile_lexicon
+from iaa.settings import ROOT
 
-LABELLED = Path(__file__).with_name("labelled.yml")
+LABELLED = ROOT / "data" / "safeguarding" / "examples.yml"
 
 
 @pytest.fixture(scope="module")
@@ -393,3 +394,40 @@ def test_fast_engine_agrees_with_spacy_matcher(tmp_path):
                     best[(cid, s)] = max(best.get((cid, s), 0), e)
                 return best
             assert norm(got) == norm(want), (text, lang, got, want)
+
+
+# ----------------------------------------------------------------------------- learned screen
+def test_the_learned_screen_flags_what_the_lexicon_does_not_list():
+    detector = load_detector()
+    # Worded so no cue matches; the examples teach what such messages are about.
+    said = "the man who brought us to this country keeps our papers and we get no wages"
+    assert detector.learned.risk(said) >= detector.learned.threshold
+    flag = detector.screen(said)
+    assert flag is not None and flag.concern in CONCERNS and flag.theme in THEMES
+
+
+def test_the_learned_screen_leaves_ordinary_enquiries_alone():
+    detector = load_detector()
+    for said in ("how do I apply for PIP for my son", "is the lunch club in Llandeilo open on Fridays",
+                 "beth yw taliadau uniongyrchol", "can I get a carer's assessment"):
+        assert detector.learned.risk(said) < detector.learned.threshold, said
+        assert detector.screen(said) is None, said
+
+
+def test_its_fast_scoring_is_the_fitted_pipelines_own():
+    learned = load_detector().learned
+    for said in ("my nan's carer shouts at her", "mae dad yn fy mwrw i", "what are direct payments"):
+        assert abs(learned.risk(said) - learned._model.predict_proba([said])[0][1]) < 1e-9
+
+
+def test_the_examples_file_is_checked(tmp_path, capsys):
+    from iaa.cli import main
+
+    bad = tmp_path / "examples.yml"
+    bad.write_text("learned_threshold: 2\nrisky:\n  - {concern: worried, text: x}\nbenign:\n  - {text: ''}\n",
+                   encoding="utf-8")
+    assert main(["safeguarding", "check", "--examples", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "learned_threshold" in err and "concern 'worried'" in err and "benign[0]: needs a text" in err
+    assert main(["safeguarding", "check"]) == 0
+    assert "examples for the learned screen" in capsys.readouterr().out
