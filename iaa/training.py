@@ -56,7 +56,7 @@ def ensure_model(force: bool = False, quiet: bool = False) -> Path:
             print(f"[train] model is up to date: {path.relative_to(ROOT)}", flush=True)
         return path
     MODELS.mkdir(exist_ok=True)
-    print(f"[train] training data or config changed; training {path.name} (about 2 minutes on 2 cores)",
+    print(f"[train] training data or config changed; training {path.name} (about 3 minutes on 2 cores)",
           flush=True)
     started = time.monotonic()
     result = subprocess.run(train_command(path), cwd=ROOT, env={**os.environ, **RASA_ENV},
