@@ -150,9 +150,13 @@ class ActionSafeguardingHandoff(Action):
         return "action_safeguarding_handoff"
 
     async def run(self, dispatcher, tracker, domain):
-        flag = load_detector().screen(tracker.latest_message.get("text") or "")
-        concern = flag.concern if flag else "immediate_danger"  # flagged upstream: never drop it
-        theme = flag.theme if flag else "not_stated"
+        # the verdict the message was flagged with (screened once, by the front door or the NLU)
+        verdict = tracker.latest_message.get("safeguarding") or {}
+        if not verdict.get("concern"):
+            flag = load_detector().screen(tracker.latest_message.get("text") or "")
+            verdict = flag.verdict() if flag else {}
+        concern = verdict.get("concern") or "immediate_danger"  # flagged upstream: never drop it
+        theme = verdict.get("theme") or "not_stated"
         language = tracker.get_slot("language") or "en"
         for text in safeguarding_reply(profile(), concern, language):
             dispatcher.utter_message(text=text)

@@ -1,22 +1,37 @@
-"""Safeguarding detector (lexicon and learned screen) against a naive keyword baseline, on the
-labelled examples in data/safeguarding/examples.yml: recall, false-positive rate and detection
-time per message, side by side, a synthetic 2,000-character message, and a cross-validated
-estimate for unseen wording.
+"""Safeguarding detector (lexicon, learned screen, check-in tier) side by side with a naive keyword
+baseline, in one process:
 
-    .venv/bin/python -m bench.safeguarding [--repeat 5] [--labelled PATH] [--lexicon PATH]
+* the labelled examples (data/safeguarding/examples.yml): the learned screen cross-validated
+  (taught on four fifths, asked about the fifth);
+* the fresh independent sets in bench/heldout/round*/ (written by people who had not seen the
+  labelled examples; the newest round not yet folded in is the honest figure), with short turns
+  read in their context;
+* a realistic benign corpus: every NLU example of every intent and the everyday short turns
+  (data/safeguarding/everyday.yml), as the front door receives them;
+* time per message (p50, p95, worst) on all of the above, and the worst case for the shapes the
+  channels accept (2,000 characters on the web, 1,600 by SMS), with memory before and after.
+
+    .venv/bin/python -m bench.safeguarding [--repeat 3] [--no-cv] [--rounds bench/heldout/round2 ...]
+
+Targets (the safeguarding issue): recall >= 99% on unseen disclosures; no false flag on ordinary
+short turns; <= 3% on benign messages packed with trigger words; p95 < 1 ms; worst case < 20 ms.
 """
 from __future__ import annotations
 
 import argparse
+import gc
+import os
+import random
 import statistics
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "data" / "safeguarding" / "examples.yml"
+HELDOUT = ROOT / "bench" / "heldout"
 
 # What a first attempt would do: look for a short list of obvious words anywhere in the message.
 BASELINE_WORDS = [
@@ -28,7 +43,7 @@ BASELINE_WORDS = [
 ]
 
 
-def baseline(text: str) -> Optional[str]:
+def baseline(text: str, previous: Optional[str] = None) -> Optional[str]:
     low = text.lower()
     for word in BASELINE_WORDS:
         if word in low:
@@ -36,138 +51,249 @@ def baseline(text: str) -> Optional[str]:
     return None
 
 
-def pct(values: List[float], q: float) -> float:
+def load(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+
+
+def pct(values: Sequence[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
-def timings(fn: Callable[[str], object], texts: List[str], repeat: int) -> List[float]:
-    out = []
-    for _ in range(repeat):
-        for t in texts:
-            start = time.perf_counter()
-            fn(t)
-            out.append(time.perf_counter() - start)
-    return out
-
-
-def fmt_us(seconds: float) -> str:
+def fmt_t(seconds: float) -> str:
     us = seconds * 1e6
     return f"{us:,.0f} µs" if us < 10_000 else f"{us / 1000:,.1f} ms"
 
 
+def rss_mb() -> float:
+    with open(f"/proc/{os.getpid()}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rate(hits: int, n: int) -> str:
+    return f"{hits / n:.1%} ({hits}/{n})" if n else "-"
+
+
+class Row:
+    def __init__(self):
+        self.rows: List[Tuple[str, str, str]] = []
+
+    def add(self, name: str, ours: str, base: str = "-") -> None:
+        self.rows.append((name, ours, base))
+
+    def print(self, title: str) -> None:
+        width = max(len(r[0]) for r in self.rows) + 2
+        print(f"\n{title}")
+        print(f"  {'':<{width}}{'detector':>24}{'keyword baseline':>24}")
+        for name, a, b in self.rows:
+            print(f"  {name:<{width}}{a:>24}{b:>24}")
+
+
+def screen_fn(detector) -> Callable[[str, Optional[str]], object]:
+    return lambda text, previous=None: detector.screen(text, previous=previous)
+
+
+def heldout_rounds(paths: Sequence[Path]) -> List[Tuple[str, dict, List[dict], List[dict]]]:
+    out = []
+    for p in paths:
+        meta = load(p / "round.yml") if (p / "round.yml").exists() else {}
+        risky = load(p / "disclosures.yml").get("risky", []) if (p / "disclosures.yml").exists() else []
+        benign = load(p / "benign.yml").get("benign", []) if (p / "benign.yml").exists() else []
+        out.append((p.name, meta, risky, benign))
+    return out
+
+
+def report_round(name: str, meta: dict, risky: List[dict], benign: List[dict], detector) -> None:
+    ours, base = screen_fn(detector), baseline
+    t = Row()
+    flags = [ours(x["text"]) for x in risky]
+    for lang in ("all", "en", "cy"):
+        idx = [i for i, x in enumerate(risky) if lang in ("all", x["lang"])]
+        t.add(f"recall ({lang})", rate(sum(1 for i in idx if flags[i]), len(idx)),
+              rate(sum(1 for i in idx if base(risky[i]["text"])), len(idx)))
+    caught = [f for f in flags if f]
+    t.add("  of those caught: check-in tier", rate(sum(1 for f in caught if f.tier.value == "check"), len(caught)))
+    t.add("  urgent straight away", rate(sum(1 for f in caught if f.tier.value == "urgent"), len(risky)))
+    t.add("  concern as the writer labelled it",
+          rate(sum(1 for f, x in zip(flags, risky) if f and f.concern == x["concern"]), len(risky)))
+    for kind in ("short", "question", "trigger"):
+        items = [x for x in benign if x.get("kind") == kind]
+        if not items:
+            continue
+        hits = [x for x in items if ours(x["text"], x.get("previous") or None)]
+        t.add(f"false alarms: {kind}", rate(len(hits), len(items)),
+              rate(sum(1 for x in items if base(x["text"])), len(items)))
+        t.add(f"  of which urgent", rate(sum(1 for x in hits if ours(x["text"], x.get("previous") or None).tier.value == "urgent"), len(items)))
+    status = "folded into the examples since" if meta.get("folded") else "NOT tuned on: the honest figure"
+    t.print(f"fresh independent set {name} ({len(risky)} disclosures, {len(benign)} benign; {status})")
+    before = meta.get("measured_before_tuning")
+    if before:
+        print(f"  measured before tuning on it: {before}")
+
+
+def everyday_corpus() -> Dict[str, List[str]]:
+    from safeguarding.everyday import DEFAULT_NLU, _nlu_examples, read_everyday
+
+    problems: List[str] = []
+    nlu = _nlu_examples(DEFAULT_NLU, problems)
+    data = load(ROOT / "data" / "safeguarding" / "everyday.yml")
+    short = [str(x) for lang in ("en", "cy") for x in data["turns"][lang]]
+    read_everyday()  # checked
+    return {"NLU examples (every intent but raise_concern)": nlu, "everyday short turns": short}
+
+
+def shapes() -> Dict[str, str]:
+    rnd = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = "my mum lives in Llandeilo and would like a lunch club near her on a Tuesday please".split()
+    return {
+        "2,000-letter word": "".join(rnd.choice(letters) for _ in range(2000)),
+        "2,000 x one letter": "a" * 2000,
+        "2,000 x 'ha'": "ha" * 1000,
+        "1,000 emoji": "😀🙏" * 500,
+        "mixed scripts (2,000)": ("Привет мир 你好世界 مرحبا γειά σου ŵŷâ " * 60)[:2000],
+        "500 short words": " ".join(rnd.choice(["a", "i", "no", "hi", "ok", "he", "me", "my"]) for _ in range(500))[:2000],
+        "2,000 chars of prose": (" ".join(words) + ". ") * 25,
+        "prose + disclosure at the end": ((" ".join(words) + ". ") * 24)[:1950] + " my son keeps taking money from my purse",
+        "1,600-char SMS, no spaces": "".join(rnd.choice(letters + "0123456789") for _ in range(1600)),
+        "1,600-char SMS of words": " ".join(rnd.choice(words) for _ in range(400))[:1600],
+        "digits and symbols (2,000)": "".join(rnd.choice("0123456789!?.,;:-_/") for _ in range(2000)),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=5, help="timed passes over the set (after one warm-up)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed passes (after one warm-up)")
     ap.add_argument("--labelled", default=str(LABELLED))
-    ap.add_argument("--lexicon", default=None)
+    ap.add_argument("--rounds", nargs="*", default=None, help="held-out round folders (default all)")
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated estimate")
     args = ap.parse_args()
 
-    with open(args.labelled, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    risky, benign = data["risky"], data["benign"]
-
+    labelled = load(Path(args.labelled))
+    risky, benign = labelled["risky"], labelled["benign"]
+    mem0 = rss_mb()
     t0 = time.perf_counter()
-    from safeguarding import load_detector  # noqa: E402  (import cost is part of the load)
+    from safeguarding import load_detector
+
+    detector = load_detector()
     t1 = time.perf_counter()
-    detector = load_detector(args.lexicon)
-    t2 = time.perf_counter()
-
-    texts = [x["text"] for x in risky + benign]
-    cold = timings(detector.screen, texts, 1)  # first sight of every word (spelling cache empty)
-    warm = timings(detector.screen, texts, args.repeat)
-    base = timings(baseline, texts, args.repeat)
-
-    def scores(fn: Callable[[str], object]) -> Dict[str, float]:
-        out: Dict[str, float] = {}
-        for lang in ("all", "en", "cy"):
-            r = [x for x in risky if lang in ("all", x["lang"])]
-            b = [x for x in benign if lang in ("all", x["lang"])]
-            out[f"recall_{lang}"] = sum(1 for x in r if fn(x["text"])) / len(r)
-            out[f"fpr_{lang}"] = sum(1 for x in b if fn(x["text"])) / len(b)
-        return out
-
-    det, bas = scores(detector.screen), scores(baseline)
-    agree = sum(1 for x in risky if (fl := detector.screen(x["text"])) and fl.concern == x["concern"]) / len(risky)
-
-    filler = ("Hello, could you tell me about lunch clubs, day centres and the community transport "
-              "timetable for my mother, who lives alone in Aberystwyth and would like some company? ")
-    long_benign = (filler * 20)[:2000]
-    long_risky = long_benign[:1950] + " my son keeps taking money from my purse"
-    long_times = {name: timings(fn, [long_benign, long_risky], 20)
-                  for name, fn in (("detector", detector.screen), ("baseline", baseline))}
-
-    n_r, n_b = len(risky), len(benign)
-    n_rcy = sum(1 for x in risky if x["lang"] == "cy")
-    n_bcy = sum(1 for x in benign if x["lang"] == "cy")
-    print(f"labelled set: {n_r} risky ({n_rcy} Welsh), {n_b} benign ({n_bcy} Welsh)  [{Path(args.labelled).name}]")
     stats = detector.stats()
-    print(f"detector: {stats['cues']} cues, {stats['idioms']} idioms, {stats['patterns']} patterns, "
-          f"{stats.get('phrases', 0)} phrases; import {t1 - t0:.2f} s, load_detector() {t2 - t1:.2f} s")
-    print()
-    rows = [
-        ("recall (all)", f"{det['recall_all']:.1%}", f"{bas['recall_all']:.1%}"),
-        ("recall (English)", f"{det['recall_en']:.1%}", f"{bas['recall_en']:.1%}"),
-        ("recall (Welsh)", f"{det['recall_cy']:.1%}", f"{bas['recall_cy']:.1%}"),
-        ("false-positive rate (all)", f"{det['fpr_all']:.1%}", f"{bas['fpr_all']:.1%}"),
-        ("false-positive rate (English)", f"{det['fpr_en']:.1%}", f"{bas['fpr_en']:.1%}"),
-        ("false-positive rate (Welsh)", f"{det['fpr_cy']:.1%}", f"{bas['fpr_cy']:.1%}"),
-        ("expected concern (risky)", f"{agree:.1%}", "-"),
-        ("p50 per message", fmt_us(pct(warm, 50)), fmt_us(pct(base, 50))),
-        ("p95 per message", fmt_us(pct(warm, 95)), fmt_us(pct(base, 95))),
-        ("p95 first pass (cold cache)", fmt_us(pct(cold, 95)), "-"),
-        ("max per message", fmt_us(max(warm)), fmt_us(max(base))),
-        ("2,000-char message, median", fmt_us(statistics.median(long_times["detector"])),
-         fmt_us(statistics.median(long_times["baseline"]))),
-    ]
-    width = max(len(r[0]) for r in rows) + 2
-    print(f"{'':<{width}}{'detector':>14}{'keyword baseline':>20}")
-    for name, a, b in rows:
-        print(f"{name:<{width}}{a:>14}{b:>20}")
-    print()
-    missed_ratio = (1 - det["recall_all"]) / (1 - bas["recall_all"]) if bas["recall_all"] < 1 else float("nan")
-    fp_ratio = det["fpr_all"] / bas["fpr_all"] if bas["fpr_all"] else float("nan")
-    print(f"ratio detector/baseline: recall {det['recall_all'] / bas['recall_all']:.2f}x, "
-          f"missed disclosures {missed_ratio:.2f}x, false positives {fp_ratio:.2f}x, "
-          f"p95 time {pct(warm, 95) / pct(base, 95):.0f}x")
-    print(f"targets: recall 100% -> {'met' if det['recall_all'] == 1 else 'NOT met'}; "
-          f"false-positive rate <= 5% -> {'met' if det['fpr_all'] <= 0.05 else 'NOT met'}; "
-          f"p95 < 2 ms -> {'met' if pct(warm, 95) < 0.002 else 'NOT met'}")
-    flags = [detector.screen(long_benign), detector.screen(long_risky)]
-    print(f"2,000-char messages: benign -> {flags[0].concern if flags[0] else 'no flag'}; "
-          f"with a disclosure at the end -> {flags[1].concern if flags[1] else 'no flag'}")
-    if detector.learned is not None and not args.no_cv:
+    print(f"detector: {stats['cues']} cues, {stats['idioms']} idioms, {stats['patterns']} patterns; learned screen "
+          f"taught on {len(risky) + len(benign)} labelled examples and {detector.learned.taught_everyday} everyday "
+          f"messages, check-in threshold {detector.learned.threshold}; load {t1 - t0:.1f} s, RSS {mem0:.0f} -> {rss_mb():.0f} MB")
+
+    # ---- labelled, cross-validated
+    if not args.no_cv:
         cross_validate(detector, risky, benign)
+
+    # ---- fresh independent sets
+    paths = [Path(p) for p in args.rounds] if args.rounds else sorted(p for p in HELDOUT.glob("round*") if p.is_dir())
+    rounds = heldout_rounds(paths)
+    for name, meta, r, b in rounds:
+        report_round(name, meta, r, b, detector)
+
+    # ---- realistic benign corpus
+    t = Row()
+    corpus = everyday_corpus()
+    for name, texts in corpus.items():
+        hits = [x for x in texts if detector.screen(x)]
+        t.add(f"false alarms: {name}", rate(len(hits), len(texts)), rate(sum(1 for x in texts if baseline(x)), len(texts)))
+    # every short turn in the middle of a conversation, after an ordinary message
+    after = ["any lunch clubs near Llandeilo for my dad", "mae mam-gu angen help gartref",
+             "how do I get a carer's assessment", "is there a day centre in Llanelli"]
+    short = corpus["everyday short turns"]
+    hits = sum(1 for p in after for x in short if detector.screen(x, previous=p))
+    t.add("false alarms: short turns mid-conversation", rate(hits, len(after) * len(short)),
+          rate(sum(1 for x in short if baseline(x)) * len(after), len(after) * len(short)))
+    t.print("realistic benign traffic (taught to the learned screen as ordinary, so a floor, not an estimate)")
+
+    # ---- time per message
+    texts = [(x["text"], None) for x in risky + benign]
+    for _, _, r, b in rounds:
+        texts += [(x["text"], None) for x in r] + [(x["text"], x.get("previous") or None) for x in b]
+    texts += [(x, None) for v in corpus.values() for x in v]
+    ours = screen_fn(detector)
+    for text, prev in texts:  # warm-up
+        ours(text, prev)
+    timed: List[float] = []
+    based: List[float] = []
+    for _ in range(args.repeat):
+        for text, prev in texts:
+            s = time.perf_counter()
+            ours(text, prev)
+            timed.append(time.perf_counter() - s)
+            s = time.perf_counter()
+            baseline(text)
+            based.append(time.perf_counter() - s)
+    t = Row()
+    t.add("p50 per message", fmt_t(pct(timed, 50)), fmt_t(pct(based, 50)))
+    t.add("p95 per message", fmt_t(pct(timed, 95)), fmt_t(pct(based, 95)))
+    t.add("worst", fmt_t(max(timed)), fmt_t(max(based)))
+    t.print(f"time per message ({len(texts):,} messages x {args.repeat})")
+    print(f"  ratio detector/baseline: p50 {pct(timed, 50) / pct(based, 50):.0f}x, p95 {pct(timed, 95) / pct(based, 95):.0f}x")
+
+    # ---- worst-case shapes
+    gc.collect()
+    before = rss_mb()
+    t = Row()
+    worst = 0.0
+    for name, text in shapes().items():
+        runs = []
+        for _ in range(5):
+            s = time.perf_counter()
+            flag = detector.screen(text, previous="hello")
+            runs.append(time.perf_counter() - s)
+        worst = max(worst, max(runs))
+        bs = time.perf_counter()
+        baseline(text)
+        bt = time.perf_counter() - bs
+        t.add(f"{name}: {'flag ' + flag.concern if flag else 'no flag'}", f"{fmt_t(min(runs))} / {fmt_t(max(runs))}", fmt_t(bt))
+    gc.collect()
+    t.print("the shapes a channel accepts (best / worst of 5)")
+    print(f"  worst {fmt_t(worst)}; RSS before {before:.0f} MB, after {rss_mb():.0f} MB")
+    print()
+    print("targets: recall >= 99% on unseen disclosures; 0 false flags on short turns; <= 3% on trigger-word "
+          f"messages; p95 < 1 ms (now {fmt_t(pct(timed, 95))}); worst < 20 ms (now {fmt_t(worst)})")
 
 
 def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int = 5) -> None:
-    """An estimate for messages nobody wrote a cue or an example for: the learned screen taught
-    on four fifths of the examples and asked about the fifth it never saw. (The lexicon was
-    written with all of them in view, so the 'lexicon or screen' row is still optimistic.)"""
+    """Messages nobody wrote an example for: the learned screen taught on four fifths of the
+    labelled examples (with the everyday corpus) and asked about the fifth it never saw. (The
+    lexicon was written with all of them in view, so the 'lexicon or screen' row is optimistic.)"""
     from safeguarding.learned import build_model
+    from safeguarding.normalise import raw_tokens
 
     threshold = detector.learned.threshold
+    everyday = [t for t in detector.everyday.texts if detector.screen_lexicon(t) is None]
     items = [(x["text"], True) for x in risky] + [(x["text"], False) for x in benign]
     learned_hit: List[bool] = [False] * len(items)
     for k in range(folds):
         train = [it for i, it in enumerate(items) if i % folds != k]
-        model = build_model([t for t, _ in train], [r for _, r in train])
+        model = build_model([t for t, _ in train] + everyday, [r for _, r in train] + [False] * len(everyday))
         held = [i for i in range(len(items)) if i % folds == k]
         for i, p in zip(held, model.predict_proba([items[i][0] for i in held])[:, 1]):
-            learned_hit[i] = p >= threshold
+            learned_hit[i] = p >= threshold and detector.learned.has_substance(raw_tokens(items[i][0]))
     lexicon_hit = [detector.screen_lexicon(t) is not None for t, _ in items]
+    base_hit = [baseline(t) is not None for t, _ in items]
 
-    def rates(hits: List[bool]) -> str:
+    def rates(hits: List[bool]) -> Tuple[str, str]:
         r = [h for h, (_, risky_) in zip(hits, items) if risky_]
         b = [h for h, (_, risky_) in zip(hits, items) if not risky_]
-        return f"recall {sum(r) / len(r):.1%}, false positives {sum(b) / len(b):.1%}"
+        return rate(sum(r), len(r)), rate(sum(b), len(b))
 
-    print()
-    print(f"{folds}-fold cross-validation (learned screen, threshold {threshold}, on examples it was not taught):")
-    print(f"  learned screen alone        {rates(learned_hit)}")
-    print(f"  lexicon alone               {rates(lexicon_hit)}")
-    print(f"  lexicon or learned screen   {rates([a or b for a, b in zip(lexicon_hit, learned_hit)])}")
+    t = Row()
+    either = [a or b for a, b in zip(lexicon_hit, learned_hit)]
+    for name, hits in (("learned screen alone", learned_hit), ("lexicon alone", lexicon_hit),
+                       ("lexicon or learned screen", either)):
+        rec, fp = rates(hits)
+        brec, bfp = rates(base_hit)
+        t.add(f"{name}: recall", rec, brec)
+        t.add(f"{name}: false alarms", fp, bfp)
+    t.print(f"labelled examples, {folds}-fold cross-validated ({len(risky)} risky, {len(benign)} benign)")
 
 
 if __name__ == "__main__":

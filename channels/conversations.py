@@ -7,18 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iaa.db import session_scope
-from iaa.models import Conversation, Enquiry, Message, financial_year, utcnow
+from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
 from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.texts import say
-from safeguarding import Flag
+from safeguarding import Flag, Tier
 
 from .bot import BotClient, BotReply, BotUnavailable
 from .hub import Hub
@@ -98,18 +98,29 @@ class ConversationService:
             conv = self._open(db, conversation_id, lang, channel)
             if lang and lang != conv.language:
                 conv.language = lang
+            previous = db.scalars(select(Message.text).where(
+                Message.conversation_id == conv.id, Message.sender == "citizen")
+                .order_by(Message.id.desc()).limit(1)).first()
             message = Message(conversation_id=conv.id, sender="citizen", text=text)
             db.add(message)
             db.flush()
             status, language, cid, message_id = conv.status, conv.language, conv.id, message.id
+            check_id = conv.safeguarding_check_id
         # The citizen's words are committed before anything else can fail.
 
-        # Every message on every channel is screened, whatever the conversation's state, and
-        # without depending on Rasa being up.
-        flag = self.detector.screen(text)
+        # Every message on every channel is screened once, whatever the conversation's state, and
+        # without depending on Rasa being up; a short reply is read with the message before it.
+        flag = None if _is_payload(text) else self.detector.screen(text, previous=previous)
+        if check_id is not None:
+            answered = self._check_in_answer(cid, check_id, status, language, channel, text, message_id, flag)
+            if answered is not None:
+                return answered
         if flag is not None:
+            flag_id = self._record_flag(cid, message_id, channel, flag)
             if status in ("waiting", "with_staff"):
                 self._to_staff(cid, message_id)
+            if flag.tier is Tier.CHECK:
+                return self._check_in(cid, flag_id, status, flag)
             return self._safeguarding_turn(cid, status, language, channel, text, flag)
 
         if status == "closed":
@@ -134,7 +145,7 @@ class ConversationService:
         try:
             if conversation_id is None:
                 self.bot.check_actions()
-            reply = self.bot.send(cid, text, {"language": language, "channel": channel})
+            reply = self.bot.send(cid, text, _metadata(language, channel, None))
         except BotUnavailable as e:
             log.warning("bot unavailable for a conversation: %s", e)
             return self._system_turn(cid, "bot_unavailable")
@@ -162,7 +173,7 @@ class ConversationService:
             # when it gives one, and do it ourselves when it cannot or did not.
             try:
                 # Briefly: a slow or hung Rasa must not hold up an urgent handoff.
-                reply = self.bot.send(cid, text, {"language": language, "channel": channel},
+                reply = self.bot.send(cid, text, _metadata(language, channel, flag),
                                       timeout=SAFEGUARDING_BOT_TIMEOUT)
                 if reply.handoff and reply.handoff.get("reason") == "safeguarding":
                     return self._apply_bot_reply(cid, reply)
@@ -170,6 +181,80 @@ class ConversationService:
             except BotUnavailable as e:
                 log.warning("bot unavailable during a safeguarding flag (%s); front door hands off", e)
         return self._escalate(cid, flag, tell_citizen=status != "with_staff")
+
+    def _record_flag(self, cid: str, message_id: int, channel: str, flag: Flag) -> int:
+        """Why the message was flagged, for staff to see and review: never its words."""
+        with session_scope() as db:
+            row = SafeguardingFlag(conversation_id=cid, message_id=message_id, channel=channel,
+                                   tier=flag.tier.value, concern=flag.concern, theme=flag.theme,
+                                   language=flag.language, cue=flag.cue, score=flag.score,
+                                   in_context=flag.in_context)
+            db.add(row)
+            db.flush()
+            flag_id = row.id
+        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": flag_view(row)})
+        return flag_id
+
+    def _check_in(self, cid: str, flag_id: int, status: str, flag: Flag) -> Turn:
+        """A possible concern: one calm question, with a way to talk to someone now, before
+        anything else. While a member of staff is in the conversation, they are the check."""
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            if status == "with_staff":
+                return Turn(cid, conv.status, conv.language, [], _handoff_view(conv))
+            conv.safeguarding_check_id = flag_id
+            language = flag.language or conv.language
+            profile = self.profile()
+            key = "safeguarding_check_in_hours" if profile.is_open() else "safeguarding_check_out_of_hours"
+            text = say(key, language, profile)
+            if conv.channel == "sms":  # no buttons by text: say what to reply
+                message = store_message(db, cid, "system", f"{text} {say('safeguarding_check_sms_reply', language, profile)}")
+            else:
+                message = store_message(db, cid, "system", text, buttons=[
+                    {"title": say(title, language, profile), "payload": payload} for title, payload in (
+                        ("safeguarding_check_talk", "/safeguarding_talk"), ("safeguarding_check_yes", "/safeguarding_yes"),
+                        ("safeguarding_check_no", "/safeguarding_no"))])
+            return Turn(cid, conv.status, conv.language, [message], _handoff_view(conv))
+
+    def _check_in_answer(self, cid: str, check_id: int, status: str, language: str, channel: str,
+                         text: str, message_id: int, flag: Optional[Flag]) -> Optional[Turn]:
+        """The reply to a check-in. Yes (or a clear disclosure, or a second possible one) hands off
+        at once as urgent; no thanks the person and answers what they first asked. Anything else
+        is an ordinary message (None): the check-in's flag stays for staff either way."""
+        answer = self.detector.check_in_answer(text)
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            conv.safeguarding_check_id = None
+            check = db.get(SafeguardingFlag, check_id)
+            if check is None:
+                return None
+            check.answer = answer or "other"
+            asked = Flag(concern=check.concern, theme=check.theme, language=check.language, cue=check.cue,
+                         concerns=(check.concern,), tier=Tier.CHECK, score=check.score)
+            first = db.get(Message, check.message_id).text if check.message_id else None
+        if answer is None and flag is None:
+            return None
+        if status in ("waiting", "with_staff"):
+            self._to_staff(cid, message_id)
+        if flag is not None and answer is None:
+            # a second flag, with no "no" between: treat it as confirmed
+            self._record_flag(cid, message_id, channel, flag)
+            return self._escalate(cid, replace(flag, tier=Tier.URGENT), tell_citizen=True)
+        if answer == "yes":
+            return self._escalate(cid, asked, tell_citizen=True)
+        if answer != "no":
+            return None
+        thanks = self._system_turn(cid, "safeguarding_check_thanks")
+        if status != "bot" or not first:
+            return thanks
+        try:  # now answer what they asked, without screening it again
+            reply = self.bot.send(cid, first, _metadata(language, channel, None, cleared=True))
+        except BotUnavailable as e:
+            log.warning("bot unavailable after a check-in: %s", e)
+            return thanks
+        answered = self._apply_bot_reply(cid, reply)
+        answered.messages = thanks.messages + answered.messages
+        return answered
 
     def _escalate(self, cid: str, flag: Flag, tell_citizen: bool) -> Turn:
         with session_scope() as db:
@@ -322,6 +407,29 @@ def store_message(db: Session, cid: str, sender: str, text: str, shown: Optional
     db.add(message)
     db.flush()
     return {"id": message.id, "sender": sender, "text": shown or text, **extras}
+
+
+def flag_view(flag: SafeguardingFlag) -> Dict[str, Any]:
+    """A flag as staff see it: why, at what tier, the citizen's answer, and any review."""
+    return {"id": flag.id, "message_id": flag.message_id, "tier": flag.tier, "concern": flag.concern,
+            "theme": flag.theme, "language": flag.language, "cue": flag.cue, "score": flag.score,
+            "in_context": flag.in_context, "answer": flag.answer, "review": flag.review,
+            "at": flag.created_at.replace(tzinfo=dt.timezone.utc).isoformat() if flag.created_at else None}
+
+
+# Button payloads the front door itself sends: not the citizen's words, never screened.
+PAYLOADS = re.compile(r'^/(?:safeguarding_(?:yes|no|talk)|callback(?:_agree|_no)?|feedback\{"answer": ?"(?:yes|no)"\})$')
+
+
+def _is_payload(text: str) -> bool:
+    return bool(PAYLOADS.match(text.strip()))
+
+
+def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool = False) -> Dict[str, Any]:
+    """What Rasa gets with a message: the front door's screening travels with it, so the
+    message is screened once (Rasa's component screens only messages that arrive another way)."""
+    verdict: Dict[str, Any] = flag.verdict() if flag is not None else {"tier": "cleared" if cleared else "none"}
+    return {"language": language, "channel": channel, "safeguarding": verdict}
 
 
 def message_view(message: Message) -> Dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -40,6 +40,9 @@ class Conversation(Base):
     callback_phone = Column(String(20))
     callback_consented_at = Column(DateTime)
     sms_number = Column(String(20), index=True)  # SMS only: kept while needed to reply
+    # A possible concern was met with a check-in question; this is its flag, until answered.
+    safeguarding_check_id = Column(Integer, ForeignKey("safeguarding_flag.id", ondelete="SET NULL",
+                                                       use_alter=True, name="fk_conversation_check"))
     enquiry_id = Column(Integer, ForeignKey("enquiry.id", ondelete="SET NULL"))
 
     messages = relationship("Message", back_populates="conversation", order_by="Message.id",
@@ -85,6 +88,33 @@ class Enquiry(Base):
     unmet_need = Column(Boolean, nullable=False, default=False, server_default=false())
     staff_outcome = Column(String(24))  # information | advice | assistance | safeguarding_referral | no_further_action
     feedback = Column(String(8))  # "did you get the right information or advice when you needed it?"
+
+
+class SafeguardingFlag(Base):
+    """Why the safeguarding screen flagged a citizen's message, and whether staff agreed.
+
+    No words of the citizen's: the cue id (or "learned" with its score) says why. When a
+    conversation is purged the flag keeps only its counts (week, tier, cue, concern, review), which
+    is what the safeguarding lead's precision figures are made of."""
+
+    __tablename__ = "safeguarding_flag"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversation.id", ondelete="SET NULL"), index=True)
+    message_id = Column(Integer, ForeignKey("message.id", ondelete="SET NULL"), index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    channel = Column(String(8), nullable=False)
+    tier = Column(String(8), nullable=False)  # urgent | check (safeguarding.Tier)
+    concern = Column(String(40), nullable=False)
+    theme = Column(String(40), nullable=False)
+    language = Column(String(2), nullable=False)
+    cue = Column(String(80), nullable=False)  # a lexicon cue id, or "learned"
+    score = Column(Float)  # the learned screen's chance of risk, when it flagged
+    in_context = Column(Boolean, nullable=False, default=False, server_default=false())
+    answer = Column(String(8))  # the citizen's answer to a check-in: yes | no | other
+    review = Column(String(12))  # staff: real | false_alarm
+    reviewed_by = Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_at = Column(DateTime)
 
 
 def financial_year(day: dt.date) -> str:

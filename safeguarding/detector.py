@@ -35,10 +35,12 @@ Two engines give the same answers:
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -46,6 +48,7 @@ from ._spacy import Doc, Matcher, PhraseMatcher, new_vocab
 from .lexicon import (CONCERNS, DEFAULT_PATH, PLACEHOLDER, Chain, CompiledLexicon, CueInfo,
                       compile_lexicon, matcher_specs)
 from .language import WELSH_STRONG
+from .everyday import CHECK_IN_PAYLOADS, Everyday, read_everyday
 from .learned import LearnedScreen, clear_learned_cache, load_learned
 from .normalise import BREAK, raw_tokens
 
@@ -54,18 +57,41 @@ log = logging.getLogger(__name__)
 Span = Tuple[int, int]
 
 
+class Tier(str, Enum):
+    """How sure a flag is. URGENT: a cue a safeguarding lead wrote matched, so the conversation
+    goes to staff at once. CHECK: only the learned screen thinks so, so the citizen is asked one
+    calm question first (are you, or is someone else, in danger?) and staff keep the flag."""
+    URGENT = "urgent"
+    CHECK = "check"
+
+
 @dataclass(frozen=True)
 class Flag:
-    """A safeguarding flag. `cue` is the lexicon cue id, never the person's words. `concerns` is
-    every concern that matched, the primary one (`concern`) first."""
+    """A safeguarding flag. `cue` is the lexicon cue id (or "learned"), never the person's words.
+    `concerns` is every concern that matched, the primary one (`concern`) first. `score` is the
+    learned screen's chance of risk, when it flagged. `in_context` says a short reply flagged only
+    read together with the citizen's message before it ("my husband" then "hits me")."""
     concern: str
     theme: str
     language: str
     cue: str
     concerns: Tuple[str, ...] = ()
+    tier: Tier = Tier.URGENT
+    score: Optional[float] = None
+    in_context: bool = False
 
     def __str__(self) -> str:
-        return f"{self.concern} (theme {self.theme}, {self.language}, cue {self.cue})"
+        return f"{self.concern} (theme {self.theme}, {self.language}, cue {self.cue}, tier {self.tier.value})"
+
+    def verdict(self) -> Dict[str, object]:
+        """What travels with the message (to Rasa, to the console): no words of the citizen's."""
+        return {"tier": self.tier.value, "concern": self.concern, "theme": self.theme,
+                "language": self.language, "cue": self.cue, "concerns": list(self.concerns),
+                "score": None if self.score is None else round(self.score, 3), "in_context": self.in_context}
+
+
+# A reply this short is read together with the citizen's message before it.
+SHORT_REPLY_WORDS = 4
 
 
 class _FastLane:
@@ -224,6 +250,7 @@ class Detector:
         self.lexicon = lexicon
         self.engine = engine
         self.learned = learned  # asked only about messages the lexicon passes
+        self.everyday: Optional[Everyday] = learned.everyday if learned is not None else None
         self.vocab = new_vocab()
         self._lanes = {lang: (_FastLane(self.vocab, lane.chains, _common_words(lang)) if engine == "fast"
                               else _MatcherLane(self.vocab, lexicon, lang))
@@ -236,12 +263,19 @@ class Detector:
                     self.vocab[w]
         for w in (PLACEHOLDER, BREAK):
             self.vocab[w]
-        self._lock = threading.Lock()  # the lanes' spelling caches are plain dicts
+        # no lock: a lane's spelling cache is a dict whose single gets and sets are atomic, and
+        # the rest is read-only, so one citizen's long message never waits on another's
         self._rank = {c: i for i, c in enumerate(lexicon.urgency)}
         # words that point to a child (the lexicon's `child_marker` group in each language)
         self._child_markers: Dict[str, FrozenSet[str]] = {
             lang: frozenset(seq[0] for seq in lane.groups.get("child_marker", []) if len(seq) == 1)
             for lang, lane in lexicon.lanes.items()}
+
+    def check_in_answer(self, text: str) -> Optional[str]:
+        """A reply to the check-in question: "yes", "no" or None (neither)."""
+        if self.everyday is None:
+            return CHECK_IN_PAYLOADS.get(text.strip())
+        return self.everyday.check_in_answer(text)
 
     @property
     def path(self) -> Path:
@@ -258,8 +292,7 @@ class Detector:
     def _matches(self, lang: str, toks: List[str], exact_only: bool = False, mask_foreign: bool = False
                  ) -> Tuple[List[str], List[Tuple[CueInfo, int, int]]]:
         lane = self.lexicon.lanes[lang]
-        with self._lock:
-            words = lane.canon(toks, exact_only=exact_only, mask_foreign=mask_foreign)
+        words = lane.canon(toks, exact_only=exact_only, mask_foreign=mask_foreign)
         for w in words:
             if w != PLACEHOLDER and w != BREAK:
                 break
@@ -307,15 +340,23 @@ class Detector:
                     return True
         return False
 
-    def screen(self, text: str) -> Optional[Flag]:
-        """The most urgent safeguarding concern in `text`, or None. Never raises."""
+    def screen(self, text: str, previous: Optional[str] = None) -> Optional[Flag]:
+        """The most urgent safeguarding concern in `text`, or None. Never raises. `previous` is
+        the citizen's message before this one: a short reply ("hits me", "yes he does") is also
+        read together with it, and flags if the two together do and `previous` alone did not."""
         try:
             if not isinstance(text, str):
                 text = "" if text is None else str(text)
             toks = raw_tokens(text)
             if not toks:
                 return None
-            return self._screen(toks) or self._learned_flag(text, toks)
+            flag = self._screen(toks) or self._learned_flag(text, toks)
+            if flag is None and previous and _word_count(toks) <= SHORT_REPLY_WORDS:
+                if self.screen(previous) is None:
+                    joined = self.screen(f"{previous}\n{text}")
+                    if joined is not None:
+                        flag = replace(joined, in_context=True)
+            return flag
         except Exception:  # pragma: no cover - a bug here must not break the conversation
             log.exception("safeguarding screen failed")
             return None
@@ -348,14 +389,17 @@ class Detector:
         return self._screen(toks) if toks else None
 
     def _learned_flag(self, text: str, toks: List[str]) -> Optional[Flag]:
-        if self.learned is None:
+        """The learned screen's guess, for a message with some substance: one made only of
+        everyday words, numbers and towns ("hi", "more", "she's 84") never flags by itself."""
+        if self.learned is None or not self.learned.has_substance(toks):
             return None
-        concern = self.learned.flags(text)
-        if concern is None:
+        score = self.learned.risk(text)
+        if score < self.learned.threshold:
             return None
+        concern = self.learned.concern(text)
         language = "cy" if _looks_welsh(toks) or _welsh_score(toks) > 0 else "en"
         return Flag(concern=concern, theme=self.lexicon.themes[concern], language=language,
-                    cue=LEARNED_CUE, concerns=(concern,))
+                    cue=LEARNED_CUE, concerns=(concern,), tier=Tier.CHECK, score=score)
 
     def explain(self, text: str) -> Dict[str, dict]:
         """For people tuning the lexicon: per language section, the words the message was read
@@ -399,6 +443,10 @@ _AGE_BEFORE = frozenset("im am 'm 's is aged age turned only just 'n yn".split()
 _AGE_AFTER = frozenset("year years yr yrs yo y oed mlwydd mlynedd blwydd".split())
 
 
+def _word_count(toks: List[str]) -> int:
+    return sum(1 for t in toks if t != BREAK and not t.startswith("'"))
+
+
 def _looks_welsh(toks: List[str]) -> bool:
     """Any word that only Welsh has ("mae", "dwi", "fy", "'n")."""
     for t in toks:
@@ -426,13 +474,22 @@ _cache_lock = threading.Lock()
 
 def load_detector(path: Optional[Path | str] = None, engine: str = "fast", learned: bool = True) -> Detector:
     """The detector for a lexicon file (default data/safeguarding/lexicon.yml) with the learned
-    screen taught from data/safeguarding/examples.yml, built once per path and then cached.
-    Raises LexiconError if the lexicon or the examples have problems."""
+    screen taught from data/safeguarding/examples.yml and the everyday corpus (everyday.yml, the
+    bot's NLU examples, the towns), built once per path and then cached.
+    Raises LexiconError if the lexicon, the examples or the everyday corpus have problems."""
     key = (Path(path).resolve() if path else DEFAULT_PATH, engine, learned)
     with _cache_lock:
         det = _cache.get(key)
         if det is None:
-            det = Detector(compile_lexicon(key[0]), engine=engine, learned=load_learned() if learned else None)
+            lexicon = compile_lexicon(key[0])
+            det = Detector(lexicon, engine=engine)
+            det.everyday = read_everyday()
+            if learned:
+                # what the lexicon flags is never taught as ordinary, whatever file it came from
+                lexicon_digest = hashlib.sha256(key[0].read_bytes()).hexdigest()[:16]
+                det.learned = load_learned(everyday=det.everyday,
+                                           not_benign=lambda t: det.screen_lexicon(t) is not None,
+                                           sources_digest=lexicon_digest)
             _cache[key] = det
         return det
 
@@ -444,4 +501,4 @@ def clear_cache() -> None:
     clear_learned_cache()
 
 
-__all__ = ["CONCERNS", "Detector", "Flag", "load_detector", "clear_cache"]
+__all__ = ["CONCERNS", "Detector", "Flag", "Tier", "load_detector", "clear_cache"]

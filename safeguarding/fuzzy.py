@@ -75,6 +75,9 @@ class FuzzyIndex:
                 else:
                     cur.append(w)
         self._index = acc
+        # no word this many letters longer than the longest lexicon word is within two edits of
+        # one, so a 2,000-letter "word" costs one comparison, not millions of deletions
+        self.longest = max((len(w) for w in self.words), default=0)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -83,6 +86,8 @@ class FuzzyIndex:
         """The closest lexicon word within the allowed edits, or None."""
         n = len(token)
         k = max_edits(n)
+        if n > self.longest + k:
+            return None
         seen: Set[str] = set()
         index = self._index
         for d in deletes(token, k):
@@ -118,6 +123,8 @@ class FuzzyIndex:
     def lookup_dropped(self, token: str) -> Optional[str]:
         """A word one letter longer that `token` is that word with one letter dropped, if exactly
         one such word keeps the token's first letter ("hom" -> "home", "kds" -> "kids")."""
+        if len(token) >= self.longest:
+            return None
         hit = self._index.get(token)
         if not hit:
             return None

@@ -17,10 +17,11 @@ import pickle
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from .everyday import Everyday
 from .lexicon import CONCERNS, LexiconError
 
 DEFAULT_EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "safeguarding" / "examples.yml"
@@ -80,16 +81,24 @@ def build_model(texts: Sequence[str], risky: Sequence[bool]):
 
 
 class LearnedScreen:
-    def __init__(self, examples: Examples):
+    """`everyday` (the front door's ordinary traffic) is taught as benign beside the examples'
+    benign messages, except any text in `not_benign` (what the lexicon flags). A message the
+    screen flags gets a check-in, not an urgent handoff: it is a guess, not a cue someone wrote."""
+
+    def __init__(self, examples: Examples, everyday: Optional[Everyday] = None,
+                 not_benign: Callable[[str], bool] = lambda text: False):
         self.examples = examples
         self.threshold = examples.threshold
+        self.everyday = everyday
         risky = [label != BENIGN for label in examples.labels]
-        self._model = build_model(examples.texts, risky)
+        seen = set(examples.texts)
+        extra = [t for t in (everyday.texts if everyday else ()) if t not in seen and not not_benign(t)]
+        self.taught_everyday = len(extra)
+        self._model = build_model(list(examples.texts) + extra, risky + [False] * len(extra))
         self._features = self._model.steps[0][1]
         # The concern of a flagged message is that of the risky example it is most like.
         self._risky_concerns = [label for label in examples.labels if label != BENIGN]
         self._risky_vectors = self._features.transform([t for t, r in zip(examples.texts, risky) if r])
-        self._lock = threading.Lock()
         # scikit-learn's per-call checks cost about 2 ms a message; the same sums done directly
         # with its own analyzers and learned weights cost a tenth of that.
         regression = self._model.steps[-1][1]
@@ -103,12 +112,8 @@ class LearnedScreen:
             start += size
         self._intercept = float(regression.intercept_[0])
 
-    def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
+    def has_substance(self, toks: Sequence[str]) -> bool:
+        return self.everyday is None or self.everyday.has_substance(toks)
 
     def risk(self, text: str) -> float:
         """The chance the message is risky, 0 to 1: tf-idf (sublinear, l2 per block) times the
@@ -127,8 +132,8 @@ class LearnedScreen:
         return 1.0 / (1.0 + math.exp(-score))
 
     def concern(self, text: str) -> str:
-        with self._lock:
-            similarity = (self._risky_vectors @ self._features.transform([text]).T).toarray().ravel()
+        # transform only reads the fitted vocabulary: safe from several threads without a lock
+        similarity = (self._risky_vectors @ self._features.transform([text]).T).toarray().ravel()
         return self._risky_concerns[int(similarity.argmax())]
 
     def flags(self, text: str) -> Optional[str]:
@@ -136,43 +141,51 @@ class LearnedScreen:
         return self.concern(text) if self.risk(text) >= self.threshold else None
 
 
-_cache: Dict[Path, LearnedScreen] = {}
+_cache: Dict[Tuple[Path, str], LearnedScreen] = {}
 _cache_lock = threading.Lock()
 
 
-# Teaching takes a few seconds; the three processes of a front door each load the detector, so
-# the taught screen is kept on disk under the examples' content hash and reused.
+# Teaching takes several seconds; the three processes of a front door each load the detector, so
+# the taught screen is kept on disk under its sources' content hash and reused.
 STORE = Path(os.environ.get("IAA_SAFEGUARDING_CACHE") or Path(__file__).resolve().parent.parent / "models")
 
 
-def _stored(examples_path: Path) -> Path:
+def _stored(examples_path: Path, sources_digest: str) -> Path:
     import sklearn
 
+    here = Path(__file__).resolve().parent
     digest = hashlib.sha256(examples_path.read_bytes() + Path(__file__).read_bytes()
+                            + (here / "everyday.py").read_bytes() + sources_digest.encode()
                             + sklearn.__version__.encode()).hexdigest()[:16]
     return STORE / f"safeguarding-learned-{digest}.pickle"
 
 
-def load_learned(path: Path | str | None = None) -> LearnedScreen:
-    key = Path(path or DEFAULT_EXAMPLES).resolve()
+def load_learned(path: Path | str | None = None, everyday: Optional[Everyday] = None,
+                 not_benign: Callable[[str], bool] = lambda text: False,
+                 sources_digest: str = "") -> LearnedScreen:
+    """The screen for an examples file, taught once per process (or read from the store).
+    `sources_digest` names whatever else decided the teaching (the everyday corpus, the lexicon
+    that chose `not_benign`)."""
+    key = (Path(path or DEFAULT_EXAMPLES).resolve(), sources_digest + (everyday.digest if everyday else ""))
     with _cache_lock:
         screen = _cache.get(key)
         if screen is None:
-            screen = _cache[key] = _load_or_teach(key)
+            screen = _cache[key] = _load_or_teach(key[0], everyday, not_benign, key[1])
         return screen
 
 
-def _load_or_teach(path: Path) -> LearnedScreen:
+def _load_or_teach(path: Path, everyday: Optional[Everyday], not_benign: Callable[[str], bool],
+                   digest: str) -> LearnedScreen:
     examples = read_examples(path)  # checked every time, so a broken file is always reported
-    stored = _stored(path)
+    stored = _stored(path, digest)
     try:
         with stored.open("rb") as f:
             screen = pickle.load(f)
-        if isinstance(screen, LearnedScreen) and screen.examples == examples:
+        if isinstance(screen, LearnedScreen) and screen.examples == examples and screen.everyday == everyday:
             return screen
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    screen = LearnedScreen(examples)
+    screen = LearnedScreen(examples, everyday, not_benign)
     try:
         STORE.mkdir(parents=True, exist_ok=True)
         for old in STORE.glob("safeguarding-learned-*.pickle"):

@@ -206,6 +206,7 @@ class Lane:
     parsed: Dict[str, List[List["_Element"]]] = field(default_factory=dict)
 
     CACHE_LIMIT = 50_000
+    CACHE_WORD_LIMIT = 40
 
     def resolve(self, tok: str) -> Tuple[str, ...]:
         """Canonical words for one raw token (cached for tokens that needed work)."""
@@ -216,9 +217,10 @@ class Lane:
         if hit is not None:
             return hit
         res = self._resolve_slow(tok)
-        if len(self.cache) >= self.CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[tok] = res
+        if len(tok) <= self.CACHE_WORD_LIMIT:  # a long nonsense word is not worth keeping
+            if len(self.cache) >= self.CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[tok] = res
         return res
 
     def _resolve_slow(self, tok: str) -> Tuple[str, ...]:
