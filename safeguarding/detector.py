@@ -365,8 +365,14 @@ class Detector:
         welsh = _looks_welsh(toks)
         en_words, en_found = self._matches("en", toks, mask_foreign=welsh)
         cy_words, cy_found = self._matches("cy", toks, exact_only=not welsh)
-        en = self._best_per_concern(self._survivors(en_found))
-        cy = self._best_per_concern(self._survivors(cy_found))
+        en_left, cy_left = self._survivors(en_found), self._survivors(cy_found)
+        # the urgent cues decide; a message with only check-tier cues gets the check-in
+        urgent = [c for c, _, _ in en_left + cy_left if c.tier == "urgent"]
+        if urgent:
+            en_left = [x for x in en_left if x[0].tier == "urgent"]
+            cy_left = [x for x in cy_left if x[0].tier == "urgent"]
+        en = self._best_per_concern(en_left)
+        cy = self._best_per_concern(cy_left)
         if not en and not cy:
             return None
         rank = self._rank
@@ -381,7 +387,7 @@ class Detector:
         else:
             best = en.get(primary) or cy[primary]
         return Flag(concern=primary, theme=self.lexicon.themes[primary], language=best.lang,
-                    cue=best.id, concerns=tuple(concerns))
+                    cue=best.id, concerns=tuple(concerns), tier=Tier.URGENT if urgent else Tier.CHECK)
 
     def screen_lexicon(self, text: str) -> Optional[Flag]:
         """The lexicon's reading alone (for tuning it and for the benchmark)."""

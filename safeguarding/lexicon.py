@@ -88,7 +88,8 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
 TOP_KEYS = {"version", "urgency", "extra_themes", "settings", "groups", "textspeak", "forms",
             "known_words", "not", "concerns"}
 CONCERN_KEYS = {"theme", "description", "en", "cy", "not"}
-CUE_KEYS = {"id", "match", "note"}
+CUE_KEYS = {"id", "match", "note", "tier"}
+CUE_TIERS = ("urgent", "check")
 SETTING_KEYS = {"gap", "fuzzy_min_length", "max_combinations", "noun_groups"}
 
 
@@ -172,6 +173,9 @@ class CueInfo:
     location: str
     rank: int = 0  # urgency rank of the concern (0 = most urgent)
     order: int = 0  # position in the file
+    # "check": the cue names a topic more than it discloses ("refuge", "county lines"), so the
+    # citizen is asked the check-in question rather than handed off at once
+    tier: str = "urgent"
 
 
 @dataclass
@@ -674,6 +678,7 @@ def _compile(path: Path) -> CompiledLexicon:
 
     # collect cues: (kind, id, concern, lang, pattern list, where, line, container)
     raw_cues: List[Tuple[str, str, Optional[str], str, List[Tuple[str, int]], str, int]] = []
+    check_tier: Set[str] = set()
     ids: Dict[str, str] = {}
     counts: Dict[str, Dict[str, int]] = {}
 
@@ -702,8 +707,14 @@ def _compile(path: Path) -> CompiledLexicon:
             dupes(item, iwhere)
             for k in item:
                 if k not in CUE_KEYS:
-                    problems.add(_line(item, k), iwhere, f"unknown key '{k}' (a cue has id, match, note)")
+                    problems.add(_line(item, k), iwhere, f"unknown key '{k}' (a cue has id, match, note, tier)")
+            tier = item.get("tier", "urgent")
+            if tier not in CUE_TIERS or (kind == "not" and "tier" in item):
+                problems.add(_line(item, "tier"), iwhere, "tier must be 'urgent' or 'check' (and only on a cue, not an idiom)")
+                tier = "urgent"
             cid = item.get("id")
+            if not auto_id and tier == "check" and isinstance(cid, str):
+                check_tier.add(cid)
             if not isinstance(cid, str) or not cid.strip():
                 problems.add(iline, iwhere, "missing 'id'")
                 cid = f"<no id {where}[{i}]>"
@@ -811,7 +822,8 @@ def _compile(path: Path) -> CompiledLexicon:
             lane.parsed[key] = parsed
             pattern_count += len(parsed)
             cues[key] = CueInfo(kind, cid, concern, lang, f"{problems.path}:{line}",
-                                rank=rank.get(concern, len(rank)) if concern else -1, order=order)
+                                rank=rank.get(concern, len(rank)) if concern else -1, order=order,
+                                tier="check" if kind == "cue" and cid in check_tier else "urgent")
 
     if problems:
         raise LexiconError(list(problems))
