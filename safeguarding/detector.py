@@ -399,10 +399,9 @@ class Detector:
         everyday words, numbers and towns ("hi", "more", "she's 84") never flags by itself."""
         if self.learned is None or not self.learned.has_substance(toks):
             return None
-        score = self.learned.risk(text)
+        score, concern = self.learned.assess(text)
         if score < self.learned.threshold:
             return None
-        concern = self.learned.concern(text)
         language = "cy" if _looks_welsh(toks) or _welsh_score(toks) > 0 else "en"
         return Flag(concern=concern, theme=self.lexicon.themes[concern], language=language,
                     cue=LEARNED_CUE, concerns=(concern,), tier=Tier.CHECK, score=score)

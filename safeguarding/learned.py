@@ -96,9 +96,17 @@ class LearnedScreen:
         self.taught_everyday = len(extra)
         self._model = build_model(list(examples.texts) + extra, risky + [False] * len(extra))
         self._features = self._model.steps[0][1]
-        # The concern of a flagged message is that of the risky example it is most like.
-        self._risky_concerns = [label for label in examples.labels if label != BENIGN]
-        self._risky_vectors = self._features.transform([t for t, r in zip(examples.texts, risky) if r])
+        # The concern of a flagged message: a second regression, over the risky examples only, of
+        # which concern a safeguarding lead recorded; summed term by term like the risk below.
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        risky_texts = [t for t, r in zip(examples.texts, risky) if r]
+        risky_labels = [label for label in examples.labels if label != BENIGN]
+        which = LogisticRegression(C=16.0, max_iter=3000).fit(self._features.transform(risky_texts), risky_labels)
+        self._concerns = tuple(str(c) for c in which.classes_)
+        centroids = np.asarray(which.coef_.T, dtype=np.float32)  # features x concerns
+        self._concern_bias = np.asarray(which.intercept_, dtype=np.float32)
         # scikit-learn's per-call checks cost about 2 ms a message; the same sums done directly
         # with its own analyzers and learned weights cost a tenth of that.
         regression = self._model.steps[-1][1]
@@ -106,19 +114,22 @@ class LearnedScreen:
         self._blocks = []
         for _, vectorizer in self._features.transformer_list:
             size = len(vectorizer.vocabulary_)
-            weights = {term: (float(vectorizer.idf_[i]), float(coef[start + i]))
+            weights = {term: (float(vectorizer.idf_[i]), float(coef[start + i]), start + i)
                        for term, i in vectorizer.vocabulary_.items()}
             self._blocks.append((vectorizer.build_analyzer(), weights))
             start += size
+        self._centroids = centroids
         self._intercept = float(regression.intercept_[0])
 
     def has_substance(self, toks: Sequence[str]) -> bool:
         return self.everyday is None or self.everyday.has_substance(toks)
 
-    def risk(self, text: str) -> float:
-        """The chance the message is risky, 0 to 1: tf-idf (sublinear, l2 per block) times the
-        regression's weights, as the fitted pipeline computes it."""
+    def assess(self, text: str) -> Tuple[float, str]:
+        """The chance the message is risky, 0 to 1 (tf-idf, sublinear and l2 per block, times the
+        regression's weights, as the fitted pipeline computes it), and the concern it is most like."""
         score = self._intercept
+        rows: List[int] = []
+        scaled: List[float] = []
         for analyze, weights in self._blocks:
             counts: Dict[str, int] = {}
             for term in analyze(text):
@@ -126,15 +137,20 @@ class LearnedScreen:
                     counts[term] = counts.get(term, 0) + 1
             if not counts:
                 continue
-            values = [((1.0 + math.log(n)) * weights[t][0], weights[t][1]) for t, n in counts.items()]
-            norm = math.sqrt(sum(v * v for v, _ in values))
-            score += sum(v * w for v, w in values) / norm
-        return 1.0 / (1.0 + math.exp(-score))
+            values = [((1.0 + math.log(n)) * weights[t][0], weights[t][1], weights[t][2]) for t, n in counts.items()]
+            norm = math.sqrt(sum(v * v for v, _, _ in values))
+            score += sum(v * w for v, w, _ in values) / norm
+            rows += [i for _, _, i in values]
+            scaled += [v / norm for v, _, _ in values]
+        by_concern = self._concern_bias + (self._centroids[rows].T @ scaled if rows else 0.0)
+        concern = self._concerns[int(by_concern.argmax())]
+        return 1.0 / (1.0 + math.exp(-score)), concern
+
+    def risk(self, text: str) -> float:
+        return self.assess(text)[0]
 
     def concern(self, text: str) -> str:
-        # transform only reads the fitted vocabulary: safe from several threads without a lock
-        similarity = (self._risky_vectors @ self._features.transform([text]).T).toarray().ravel()
-        return self._risky_concerns[int(similarity.argmax())]
+        return self.assess(text)[1]
 
     def flags(self, text: str) -> Optional[str]:
         """The concern, if the screen would flag this message; else None."""
