@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
@@ -17,7 +17,7 @@ from iaa.settings import get_settings
 from iaa.texts import fill
 from iaa.validation import encodable, typed_text
 
-from . import auth
+from . import auth, flags
 from .auth import COOKIE, LoginRefused, Staff, require
 from .desk import STAFF_OUTCOMES, DeskError, StaffDesk, stats
 from .models import AuditEntry
@@ -53,6 +53,78 @@ class CloseIn(BaseModel):
     outcome: StrictStr = Field(..., description=" | ".join(STAFF_OUTCOMES))
 
 
+class ReviewIn(BaseModel):
+    review: Literal["real", "false_alarm"]
+
+
+class NameOut(BaseModel):
+    name: str
+
+
+class FlagOut(BaseModel):
+    """Why a message was flagged (a cue id, or "learned" and its score), never its words."""
+    id: int
+    conversation_id: Optional[str] = Field(None, description="null once the conversation is purged")
+    message_id: Optional[int]
+    at: Optional[str]
+    channel: str
+    tier: str = Field(..., description="urgent | check")
+    concern: str
+    theme: str
+    language: str
+    cue: str = Field(..., description='a lexicon cue id, or "learned"')
+    score: Optional[float] = Field(None, description="the learned screen's chance of risk")
+    in_context: bool = Field(..., description="flagged only when read with the previous message")
+    answer: Optional[str] = Field(None, description="the citizen's answer to a check-in: yes | no | other")
+    review: Optional[str] = Field(None, description="real | false_alarm")
+    reviewed_at: Optional[str]
+    reviewed_by: Optional[NameOut]
+
+
+class FlagReviewOut(BaseModel):
+    flag: FlagOut
+
+
+class FlagListOut(BaseModel):
+    flags: List[FlagOut]
+    total: int
+
+
+class AnswersOut(BaseModel):
+    yes: int
+    no: int
+    other: int
+
+
+class FlagCountsOut(BaseModel):
+    flags: int
+    urgent: int
+    check: int
+    real: int
+    false_alarm: int
+    not_reviewed: int
+    answers: AnswersOut = Field(..., description="check-ins answered yes, no or otherwise")
+    precision: Optional[float] = Field(..., description="real / (real + false_alarm); null when none reviewed")
+
+
+class FlagWeekOut(FlagCountsOut):
+    week: str = Field(..., description="ISO week, e.g. 2026-W49")
+    starts: dt.date
+
+
+class FlagCueOut(FlagCountsOut):
+    cue: str
+    tier: str
+
+
+class FlagWeeksOut(BaseModel):
+    first_day: dt.date
+    last_day: dt.date
+    weeks: List[FlagWeekOut]
+    total: FlagCountsOut
+    cues: List[FlagCueOut] = Field(..., description="most false alarms first")
+
+
 def _desk(request) -> StaffDesk:
     return request.app.state.desk
 
@@ -86,6 +158,11 @@ def console_page(request: Request) -> Response:
 @router.get("/console/audit", include_in_schema=False)
 def audit_page(request: Request) -> Response:
     return _page("audit.html", request, ("admin",))
+
+
+@router.get("/console/safeguarding", include_in_schema=False)
+def safeguarding_page(request: Request) -> Response:
+    return _page("safeguarding.html", request, ("staff", "admin"))
 
 
 @router.get("/insights", include_in_schema=False)
@@ -182,6 +259,38 @@ def canned_replies(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str,
 @router.get("/console/api/staff")
 async def staff_list(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"staff": await _run(_desk(request).staff_list)}
+
+
+# -- safeguarding flags -----------------------------------------------------------------------
+
+@router.post("/console/api/flags/{flag_id}/review", response_model=FlagReviewOut)
+async def review_flag(flag_id: int, body: ReviewIn, request: Request,
+                      staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
+    return {"flag": await _run(_desk(request).review_flag, staff, flag_id, body.review)}
+
+
+@router.get("/console/api/safeguarding/weeks", response_model=FlagWeeksOut)
+async def flag_weeks(request: Request, weeks: int = Query(12, ge=1, le=104),
+                     staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
+    timezone = request.app.state.profile().opening_hours.timezone
+    return await to_thread.run_sync(flags.weeks, weeks, timezone)
+
+
+@router.get("/console/api/safeguarding/flags", response_model=FlagListOut)
+async def flag_list(reviewed: Optional[bool] = Query(None, description="false: only those not yet reviewed"),
+                    limit: int = Query(50, ge=1, le=500), staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
+    return await to_thread.run_sync(flags.recent, reviewed, limit)
+
+
+@router.get("/console/api/safeguarding/export", response_class=Response,
+            responses={200: {"content": {"text/yaml": {}},
+                             "description": "candidate labelled examples, for a person to check"}})
+async def flag_export(since: Optional[dt.date] = Query(None, description="only flags reviewed on or after"),
+                      staff: Staff = Depends(ADMIN)) -> Response:
+    text = await to_thread.run_sync(flags.export, staff, since)
+    name = f"safeguarding-candidates-{dt.date.today().isoformat()}.yml"
+    return Response(text, media_type="text/yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 # -- admin and planners --------------------------------------------------------------------------

@@ -12,14 +12,15 @@ from channels.bot import BotClient, BotUnavailable
 from channels.conversations import store_message
 from channels.hub import Hub
 from iaa.db import session_scope
-from iaa.models import Conversation, Enquiry, Message, utcnow
+from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from iaa.profile import CouncilProfile
 from iaa.texts import say
 
+from . import flags
 from .auth import Staff, audit
+from .models import Note, StaffUser
 
 log = logging.getLogger(__name__)
-from .models import Note, StaffUser
 
 STAFF_OUTCOMES = ("information", "advice", "assistance", "safeguarding_referral", "no_further_action")
 RESPONSE_WORKING_DAYS = 3  # Code of Practice paras 300(i), 380
@@ -84,11 +85,18 @@ class StaffDesk:
             conv = self._get(db, cid)
             names = self._names(db)
             messages = [self._message_view(m, names) for m in conv.messages]
+            found = flags.for_conversation(db, cid)
+            # A message flagged twice shows its latest flag; `flags` has every one.
+            by_message = {f["message_id"]: f for f in found if f["message_id"] is not None}
+            for m in messages:
+                if m["id"] in by_message and m["sender"] == "citizen":
+                    m["flag"] = by_message[m["id"]]
             notes = [{"id": n.id, "text": n.text, "at": _iso(n.created_at),
                       "author": {"name": names[n.author_id].first_name}}
                      for n in db.scalars(select(Note).where(Note.conversation_id == cid).order_by(Note.id))]
             audit(db, staff, "view", cid)
-            return {"conversation": self._item(conv, names), "messages": messages, "notes": notes}
+            return {"conversation": self._item(conv, names), "messages": messages, "notes": notes,
+                    "flags": found}
 
     @staticmethod
     def _message_view(m: Message, names: Dict[int, StaffUser]) -> Dict[str, Any]:
@@ -227,6 +235,27 @@ class StaffDesk:
             audit(db, staff, "close", cid, detail=outcome)
         self._queue_changed()
         self._push(conv, [ended])
+
+    def review_flag(self, staff: Staff, flag_id: int, review: str) -> Dict[str, Any]:
+        """Staff say whether a safeguarding flag was right. Counted for the safeguarding lead;
+        nothing retrains from it. Anyone who may view conversations may review their flags."""
+        if review not in flags.REVIEWS:
+            raise DeskError(422, f"review must be one of {', '.join(flags.REVIEWS)}")
+        with session_scope() as db:
+            row = db.get(SafeguardingFlag, flag_id)
+            if row is None:
+                raise DeskError(404, "No such flag")
+            was = row.review
+            row.review, row.reviewed_by, row.reviewed_at = review, staff.id, utcnow()
+            cid = row.conversation_id if row.conversation_id and db.get(Conversation, row.conversation_id) else None
+            # The flag's id and the verdict only: never the citizen's words.
+            audit(db, staff, "flag_review", cid,
+                  detail=f"flag {flag_id}: {review}" + (f" (was {was})" if was and was != review else ""))
+            db.flush()
+            view = flags.staff_view(row, self._names(db), cid)
+        if cid:  # others with the conversation open see the review too
+            self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": view})
+        return view
 
     # -- telling people ----------------------------------------------------------------------
 

@@ -154,11 +154,59 @@
     return role === "planner" ? "/insights" : "/console";
   };
 
+  // ---------------------------------------------------------------- language
+  /* The language staff chose for the pages that have Welsh (the safeguarding flags page and the
+     flag badges so far): ?lang=cy or en, else the last choice, else English. */
+  var LANG_KEY = "iaa-console:lang";
+
+  function normLang(v) {
+    v = String(v || "").toLowerCase();
+    if (v.indexOf("cy") === 0) return "cy";
+    if (v.indexOf("en") === 0) return "en";
+    return null;
+  }
+
+  C.lang = (function () {
+    var asked = normLang(new URLSearchParams(location.search).get("lang"));
+    try {
+      if (asked) localStorage.setItem(LANG_KEY, asked);
+      return asked || normLang(localStorage.getItem(LANG_KEY)) || "en";
+    } catch (e) {
+      return asked || "en";
+    }
+  })();
+
+  C.setLang = function (lang) {
+    C.lang = normLang(lang) || "en";
+    try {
+      localStorage.setItem(LANG_KEY, C.lang);
+    } catch (e) {
+      /* the choice lasts for this page only */
+    }
+  };
+
+  /* A strings function over {en: {...}, cy: {...}}: English when the Welsh is missing, and
+     "{name}" filled from `values`. */
+  C.strings = function (table) {
+    return function (key, values) {
+      var s = (table[C.lang] && table[C.lang][key]) || table.en[key] || key;
+      return !values ? s : s.replace(/\{(\w+)\}/g, function (_, k) {
+        return values[k] === undefined || values[k] === null ? "" : String(values[k]);
+      });
+    };
+  };
+
+  /* A lang attribute for text in the chosen language, where the page around it is in another. */
+  C.langAttr = function () {
+    return C.lang !== (document.documentElement.lang || "en") ? C.lang : null;
+  };
+
   // ---------------------------------------------------------------- page header
   var NAV = [
-    { href: "/console", text: "Queue", roles: ["staff", "admin"] },
-    { href: "/console/audit", text: "Audit log", roles: ["admin"] },
-    { href: "/insights", text: "Insights", roles: ["planner", "admin"] }
+    { href: "/console", text: "Queue", cy: "Ciw", roles: ["staff", "admin"] },
+    { href: "/console/safeguarding", text: "Safeguarding flags", cy: "Fflagiau diogelu", roles: ["staff", "admin"] },
+    { href: "/console/audit", text: "Audit log", cy: "Log archwilio", roles: ["admin"] },
+    { href: "/insights", text: "Insights", cy: "Mewnwelediadau", roles: ["planner", "admin"] }
   ];
 
   /* Fills the shared header: navigation for the user's role, their name, the Sign out button. */
@@ -174,7 +222,11 @@
         if (item.roles.indexOf(me.role) < 0) return;
         var current = location.pathname.replace(/\/$/, "") === item.href;
         nav.appendChild(
-          C.el("li", null, [C.el("a", { href: item.href, "aria-current": current ? "page" : null }, [item.text])])
+          C.el("li", null, [
+            C.el("a", { href: item.href, "aria-current": current ? "page" : null, lang: C.langAttr() }, [
+              C.lang === "cy" ? item.cy : item.text
+            ])
+          ])
         );
       });
       var navEl = nav.closest("nav");
@@ -185,7 +237,7 @@
       out.__wired = true;
       out.addEventListener("click", function () {
         out.disabled = true;
-        out.textContent = "Signing out\u2026";
+        out.textContent = C.lang === "cy" ? "Wrthi'n allgofnodi\u2026" : "Signing out\u2026";
         C.signOut();
       });
     }

@@ -1,9 +1,9 @@
 /*
  * Staff console: the live queue (left) and the selected conversation (right).
  *
- * Live updates come over the websocket /console/ws ({"type":"queue"} and {"type":"message"}
- * frames); if it cannot be opened or drops, the page polls GET /console/api/queue (and the
- * selected conversation) every 5 seconds and keeps trying to reconnect.
+ * Live updates come over the websocket /console/ws ({"type":"queue"}, {"type":"message"} and
+ * {"type":"flag"} frames); if it cannot be opened or drops, the page polls GET /console/api/queue
+ * (and the selected conversation) every 5 seconds and keeps trying to reconnect.
  *
  * Citizen text is untrusted: every message, note and summary value is put in the page with
  * textContent / text nodes only.
@@ -25,9 +25,10 @@
     known: null, // {id: priority} of the queue last drawn; null before the first draw
     haveSocketQueue: false,
     selectedId: null,
-    conv: null, // {conversation, messages, notes} of the selected conversation
+    conv: null, // {conversation, messages, notes, flags} of the selected conversation
     loadToken: 0,
     messageIds: {},
+    flags: {}, // {message id: flag view} of the selected conversation (flags.js draws them)
     staff: [],
     canned: [],
     socket: null,
@@ -196,6 +197,8 @@
         drawQueue(data.conversations);
       } else if (data.type === "message") {
         incomingMessage(data.conversation_id, data.message);
+      } else if (data.type === "flag") {
+        incomingFlag(data.conversation_id, data.flag);
       }
     };
     socket.onerror = function () {
@@ -565,14 +568,22 @@
       S.conv = {
         conversation: r.data.conversation,
         messages: Array.isArray(r.data.messages) ? r.data.messages : [],
-        notes: Array.isArray(r.data.notes) ? r.data.notes : []
+        notes: Array.isArray(r.data.notes) ? r.data.notes : [],
+        flags: Array.isArray(r.data.flags) ? r.data.flags : []
       };
+      S.flags = {};
+      S.conv.flags.forEach(rememberFlag);
       ui.conversationPlaceholder.hidden = true;
       ui.conversationBody.hidden = false;
       drawConversationHead();
       drawDetails();
       if (fresh) drawTranscript(S.conv.messages);
-      else S.conv.messages.forEach(appendMessage);
+      else {
+        S.conv.messages.forEach(appendMessage);
+        Object.keys(S.flags).forEach(function (mid) {
+          showFlag(S.flags[mid]);
+        });
+      }
       drawNotes();
       drawActions();
       if (focusWasHere) keepFocus();
@@ -675,7 +686,13 @@
       m.at ? el("time", { className: "msg__time", datetime: String(m.at) }, [C.formatTime(m.at)]) : null,
       el("span", { className: "sr-only" }, [": "])
     ]);
-    return el("div", { className: "msg msg--" + sender, "data-sender": sender, "data-id": m.id || null }, [head, text]);
+    var flag = sender === "citizen" && m.id !== undefined && m.id !== null ? S.flags[m.id] || m.flag : null;
+    var flagClass = flag ? " msg--flagged msg--flagged-" + (flag.tier === "urgent" ? "urgent" : "check") : "";
+    return el("div", { className: "msg msg--" + sender + flagClass, "data-sender": sender, "data-id": m.id || null }, [
+      head,
+      text,
+      flag ? flagBadge(flag) : null
+    ]);
   }
 
   /* A new conversation gets a new log element, so switching does not read the whole of it out;
@@ -743,6 +760,55 @@
     if (!message || typeof message !== "object") return;
     S.conv.messages.push(message);
     appendMessage(message);
+  }
+
+  // ---------------------------------------------------------------- safeguarding flags
+  /* Why a message was flagged and whether staff agreed (flags.js). A flag's event comes just
+     before its message's, so a flag for a message not yet shown waits for it. */
+  function rememberFlag(flag) {
+    if (!flag || typeof flag !== "object" || flag.message_id === null || flag.message_id === undefined) return;
+    var had = S.flags[flag.message_id];
+    if (!had || had.id <= flag.id) S.flags[flag.message_id] = had && had.id === flag.id ? Object.assign({}, had, flag) : flag;
+  }
+
+  function flagBadge(flag) {
+    return C.flags.render(flag, {
+      idPrefix: "msg-flag-",
+      onSaved: function (saved, words) {
+        rememberFlag(saved);
+        showStatus(words);
+      },
+      onError: showError
+    });
+  }
+
+  function showFlag(flag) {
+    var msg = ui.transcript.querySelector('.msg[data-sender="citizen"][data-id="' + cssId(flag.message_id) + '"]');
+    if (!msg) return false;
+    var badge = msg.querySelector(".flag");
+    if (badge && String(badge.getAttribute("data-flag-id")) === String(flag.id)) C.flags.update(badge, flag);
+    else if (!badge || Number(badge.getAttribute("data-flag-id")) < flag.id) {
+      var fresh = flagBadge(flag);
+      if (badge) msg.replaceChild(fresh, badge);
+      else msg.appendChild(fresh);
+      msg.classList.remove("msg--flagged-urgent", "msg--flagged-check");
+      msg.classList.add("msg--flagged", "msg--flagged-" + (flag.tier === "urgent" ? "urgent" : "check"));
+    }
+    return true;
+  }
+
+  function incomingFlag(conversationId, flag) {
+    if (!conversationId || conversationId !== S.selectedId || !S.conv) return;
+    if (!flag || typeof flag !== "object") return;
+    rememberFlag(flag);
+    if (flag.message_id === null || flag.message_id === undefined) return;
+    flag = S.flags[flag.message_id];
+    if (showFlag(flag)) return;
+    // Its message should follow at once; if it does not (not sent to staff), fetch it.
+    var id = S.selectedId;
+    setTimeout(function () {
+      if (S.selectedId === id && S.conv && !showFlag(S.flags[flag.message_id] || flag)) loadConversation(id, { fresh: false });
+    }, 2000);
   }
 
   // ---------------------------------------------------------------- notes

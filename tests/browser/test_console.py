@@ -453,3 +453,73 @@ def test_planner_insights_and_admin_audit(new_page, servers, staff_login) -> Non
     bad = run_axe(admin)
     assert not bad, "audit page:\n" + json.dumps(bad, indent=2)
     assert not page.errors and not admin.errors, page.errors + admin.errors
+
+
+def test_staff_see_why_a_message_was_flagged_and_say_whether_it_was_right(new_page, servers, staff_login) -> None:
+    from sqlalchemy import create_engine, text
+
+    cid = handoff(servers)
+    username, password, _ = staff_login()
+    staff = new_page()
+    sign_in(staff, servers.url, username, password)
+    open_conversation(staff, cid)
+
+    # The citizen discloses while waiting: the flag's badge reaches the open conversation live.
+    servers.chat("my husband hits me and I'm scared", cid)
+    flagged = transcript(staff).locator('[data-sender="citizen"]', has_text="my husband hits me")
+    badge = flagged.locator(".flag")
+    expect(badge).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    engine = create_engine(servers.group.settings.database_url, future=True)
+    with engine.connect() as c:
+        flag_id, cue, tier = c.execute(text("SELECT id, cue, tier FROM safeguarding_flag WHERE conversation_id = :id"),
+                                       {"id": cid}).one()
+    assert tier == "urgent" and cue != "learned"
+    expect(badge).to_contain_text("Urgent")
+    expect(badge.locator(".flag__cue")).to_have_text(cue)
+    expect(badge).not_to_contain_text("hits")  # why, not the words again
+
+    # Staff say it was a false alarm; the toggle shows which is chosen, and it can be changed.
+    false_alarm = badge.get_by_role("button", name="False alarm")
+    real = badge.get_by_role("button", name="Real concern")
+    expect(false_alarm).to_have_attribute("aria-pressed", "false")
+    false_alarm.click()
+    expect(false_alarm).to_have_attribute("aria-pressed", "true")
+    expect(real).to_have_attribute("aria-pressed", "false")
+    expect(status_region(staff)).to_contain_text("false alarm")
+    expect(badge).to_contain_text("Marked as a false alarm")
+    with engine.connect() as c:
+        review = c.execute(text("SELECT review FROM safeguarding_flag WHERE id = :id"), {"id": flag_id}).scalar_one()
+    assert review == "false_alarm"
+    bad = run_axe(staff)
+    assert not bad, "console with a flagged message:\n" + json.dumps(bad, indent=2)
+
+    # Still marked after a reload.
+    staff.reload()
+    badge = transcript(staff).locator(f'.flag[data-flag-id="{flag_id}"]')
+    expect(badge.get_by_role("button", name="False alarm")).to_have_attribute("aria-pressed", "true")
+
+    # The safeguarding lead's page: precision by week, by cue, and what is left to review.
+    staff.get_by_role("link", name="Safeguarding flags").click()
+    staff.wait_for_url(re.compile(r"/console/safeguarding"))
+    weeks = staff.get_by_role("table", name=re.compile("Flags by week"))
+    expect(weeks.locator("tbody tr")).to_have_count(12)
+    expect(weeks.locator("tbody tr").last).to_contain_text("this week")
+    expect(weeks.locator("tfoot")).to_contain_text("All 12 weeks")
+    assert int(weeks.locator("tbody tr").last.locator("td").nth(4).inner_text()) >= 1  # false alarms this week
+    cues = staff.get_by_role("table", name=re.compile("Flags by cue"))
+    expect(cues.locator(f'tr[data-cue="{cue}"][data-tier="urgent"]')).to_be_visible()
+    expect(staff.locator(f'#pending-list .flag-item[data-flag-id="{flag_id}"]')).to_have_count(0)
+    assert staff.locator("#export-section").is_hidden()  # the export is for administrators
+    bad = run_axe(staff)
+    assert not bad, "safeguarding flags page:\n" + json.dumps(bad, indent=2)
+
+    # The same in Welsh.
+    staff.get_by_role("button", name="Cymraeg").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Fflagiau diogelu")
+    expect(staff.locator("html")).to_have_attribute("lang", "cy")
+    expect(staff.get_by_role("table", name=re.compile("Fflagiau fesul wythnos"))).to_be_visible()
+    expect(staff.get_by_role("button", name="English")).to_be_focused()
+    staff.get_by_role("button", name="English").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Safeguarding flags")
+    engine.dispose()
+    assert not staff.errors, staff.errors

@@ -2,18 +2,20 @@
 Rasa is really unreachable here (nothing listens on its port): the console does not need it."""
 import datetime as dt
 import threading
+import uuid
 
 import pytest
+import yaml
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from sqlalchemy import select
 
 from console.auth import create_user
-from console.models import AuditEntry
+from console.models import AuditEntry, StaffUser
 from iaa.app import create_app
 from iaa.db import session_scope
-from iaa.models import Conversation, Enquiry, Message, utcnow
+from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from iaa.settings import Settings
 from tests.conftest import free_port
 
@@ -341,3 +343,192 @@ def test_unmet_need_is_counted_by_theme_and_area_even_after_a_handoff(app):
     stats = signed_in(app, "pat").get("/console/api/stats").json()
     assert stats["unmet_need_by_theme"].get("older_people", 0) >= 1
     assert stats["unmet_need_by_area"].get("Cydweli", 0) >= 1
+
+
+# -- safeguarding flags -----------------------------------------------------------------------
+
+def flagged_conversation(text="my husband is cruel to me", lang="en", **flag) -> tuple:
+    """A waiting conversation with one flagged citizen message: (conversation id, message id, flag id)."""
+    cid = waiting_conversation(priority="urgent", reason="safeguarding", text=text)
+    with session_scope() as db:
+        message_id = db.scalar(select(Message.id).where(Message.conversation_id == cid))
+        row = SafeguardingFlag(**{"conversation_id": cid, "message_id": message_id, "channel": "web",
+                                  "tier": "urgent", "concern": "domestic_abuse", "theme": "vawdasv",
+                                  "language": lang, "cue": "da.en.partner-hits", **flag})
+        db.add(row)
+        db.flush()
+        return cid, message_id, row.id
+
+
+def test_the_conversation_shows_why_each_message_was_flagged(app):
+    cid, message_id, urgent_id = flagged_conversation()
+    with session_scope() as db:
+        second = Message(conversation_id=cid, sender="citizen", text="yes he does")
+        db.add(second)
+        db.flush()
+        check = SafeguardingFlag(conversation_id=cid, message_id=second.id, channel="web", tier="check",
+                                 concern="adult_abuse_neglect", theme="older_people", language="en",
+                                 cue="learned", score=0.87, in_context=True, answer="yes")
+        db.add(check)
+        db.flush()
+        check_id, second_id = check.id, second.id
+    view = signed_in(app, "sam").get(f"/console/api/conversations/{cid}").json()
+    assert [f["id"] for f in view["flags"]] == [urgent_id, check_id]
+    by_id = {m["id"]: m for m in view["messages"]}
+    assert by_id[message_id]["flag"]["cue"] == "da.en.partner-hits" and by_id[message_id]["flag"]["tier"] == "urgent"
+    flag = by_id[second_id]["flag"]
+    assert (flag["tier"], flag["cue"], flag["score"], flag["in_context"], flag["answer"]) == \
+        ("check", "learned", 0.87, True, "yes")
+    assert flag["review"] is None and flag["conversation_id"] == cid
+    # Why, never the words: the flag carries no text of the citizen's.
+    assert "cruel" not in str(view["flags"]) and "yes he does" not in str(view["flags"])
+
+
+def test_staff_mark_a_flag_and_it_is_audited(app):
+    cid, _, flag_id = flagged_conversation()
+    sam, admin = signed_in(app, "sam"), signed_in(app, "ada")
+    r = sam.post(f"/console/api/flags/{flag_id}/review", json={"review": "false_alarm"})
+    assert r.status_code == 200, r.text
+    assert r.json()["flag"]["review"] == "false_alarm" and r.json()["flag"]["reviewed_by"] == {"name": "Sam"}
+    # It can be changed.
+    assert sam.post(f"/console/api/flags/{flag_id}/review", json={"review": "real"}).json()["flag"]["review"] == "real"
+    with session_scope() as db:
+        row = db.get(SafeguardingFlag, flag_id)
+        sam_id = db.scalar(select(StaffUser.id).where(StaffUser.username == "t-sam"))
+        assert row.review == "real" and row.reviewed_by == sam_id and row.reviewed_at is not None
+    entries = admin.get("/console/api/audit", params={"limit": 500}).json()["entries"]
+    mine = [(e["user"], e["action"], e["conversation_id"], e["detail"]) for e in entries if e["action"] == "flag_review"]
+    assert ("t-sam", "flag_review", cid, f"flag {flag_id}: false_alarm") in mine
+    assert ("t-sam", "flag_review", cid, f"flag {flag_id}: real (was false_alarm)") in mine
+    assert "cruel" not in str(mine)
+    view = sam.get(f"/console/api/conversations/{cid}").json()
+    assert view["flags"][0]["review"] == "real"
+
+
+def test_flag_reviews_refuse_bad_values_unknown_flags_planners_and_forgeries(app):
+    _, _, flag_id = flagged_conversation()
+    sam, planner = signed_in(app, "sam"), signed_in(app, "pat")
+    r = sam.post(f"/console/api/flags/{flag_id}/review", json={"review": "maybe"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "review"
+    assert sam.post(f"/console/api/flags/{flag_id}/review", json={}).status_code == 422
+    r = sam.post("/console/api/flags/999999/review", json={"review": "real"})
+    assert r.status_code == 404 and r.json()["detail"] == "No such flag"
+    assert planner.post(f"/console/api/flags/{flag_id}/review", json={"review": "real"}).status_code == 403
+    del sam.headers["X-CSRF-Token"]
+    r = sam.post(f"/console/api/flags/{flag_id}/review", json={"review": "real"})
+    assert r.status_code == 403 and r.json()["detail"] == "CSRF token missing or wrong"
+    with session_scope() as db:
+        assert db.get(SafeguardingFlag, flag_id).review is None
+
+
+def _week_ago(weeks: int) -> dt.datetime:
+    """Wednesday noon (UTC, so the same day in Wales) of the week `weeks` back."""
+    today = dt.date.today()
+    wednesday = today - dt.timedelta(days=today.weekday() + 7 * weeks - 2)
+    return dt.datetime.combine(wednesday, dt.time(12))
+
+
+def test_precision_by_week_and_by_cue_counts_purged_conversations_too(app):
+    cue = f"test.en.cue-{uuid.uuid4().hex[:8]}"
+    when = _week_ago(5)
+    rows = [("urgent", None, "real"), ("urgent", None, "real"), ("check", "yes", "real"),
+            ("check", "no", "false_alarm"), ("check", "other", None), ("urgent", None, None)]
+    ids = []
+    for i, (tier, answer, review) in enumerate(rows):
+        _, _, flag_id = flagged_conversation(tier=tier, answer=answer, review=review, cue=cue, created_at=when)
+        ids.append(flag_id)
+    # One whose conversation was purged: the flag keeps only its counts.
+    with session_scope() as db:
+        db.add(SafeguardingFlag(conversation_id=None, message_id=None, channel="sms", tier="urgent",
+                                concern="domestic_abuse", theme="vawdasv", language="cy", cue=cue,
+                                review="real", created_at=when))
+    staff = signed_in(app, "sam")
+    body = staff.get("/console/api/safeguarding/weeks", params={"weeks": 12}).json()
+    assert len(body["weeks"]) == 12
+    year, number, _ = when.date().isocalendar()
+    week = next(w for w in body["weeks"] if w["week"] == f"{year}-W{number:02d}")
+    assert dt.date.fromisoformat(week["starts"]) == when.date() - dt.timedelta(days=2)
+    assert (week["flags"], week["urgent"], week["check"]) == (7, 4, 3)
+    assert (week["real"], week["false_alarm"], week["not_reviewed"]) == (4, 1, 2)
+    assert week["answers"] == {"yes": 1, "no": 1, "other": 1}
+    assert week["precision"] == pytest.approx(0.8)
+    # Per cue and tier: which cues give the false alarms.
+    mine = {c["tier"]: c for c in body["cues"] if c["cue"] == cue}
+    assert (mine["urgent"]["flags"], mine["urgent"]["real"], mine["urgent"]["false_alarm"]) == (4, 3, 0)
+    assert (mine["check"]["flags"], mine["check"]["real"], mine["check"]["false_alarm"]) == (3, 1, 1)
+    assert mine["check"]["precision"] == pytest.approx(0.5) and mine["urgent"]["precision"] == 1.0
+    # 3 real and 1 false alarm: precision 0.75. A week with nothing reviewed has none.
+    other = f"test.en.cue-{uuid.uuid4().hex[:8]}"
+    when = _week_ago(8)
+    for review in ("real", "real", "real", "false_alarm"):
+        flagged_conversation(cue=other, review=review, created_at=when)
+    flagged_conversation(cue=f"test.en.cue-{uuid.uuid4().hex[:8]}", created_at=_week_ago(10))
+    body = staff.get("/console/api/safeguarding/weeks").json()
+    year, number, _ = when.date().isocalendar()
+    assert next(w for w in body["weeks"] if w["week"] == f"{year}-W{number:02d}")["precision"] == pytest.approx(0.75)
+    year, number, _ = _week_ago(10).date().isocalendar()
+    assert next(w for w in body["weeks"] if w["week"] == f"{year}-W{number:02d}")["precision"] is None
+    assert staff.get("/console/api/safeguarding/weeks", params={"weeks": 0}).status_code == 422
+    assert signed_in(app, "pat").get("/console/api/safeguarding/weeks").status_code == 403
+
+
+def test_flags_not_yet_reviewed_are_listed_with_their_conversation(app):
+    cid, _, waiting = flagged_conversation(cue="test.en.listed")
+    _, _, done = flagged_conversation(cue="test.en.listed", review="real")
+    with session_scope() as db:
+        purged = SafeguardingFlag(conversation_id=None, message_id=None, channel="web", tier="check",
+                                  concern="suicide_self_harm", theme="mental_health", language="en", cue="learned",
+                                  score=0.91)
+        db.add(purged)
+        db.flush()
+        purged_id = purged.id
+    body = signed_in(app, "sam").get("/console/api/safeguarding/flags", params={"reviewed": "false", "limit": 500}).json()
+    listed = {f["id"]: f for f in body["flags"]}
+    assert waiting in listed and purged_id in listed and done not in listed
+    assert listed[waiting]["conversation_id"] == cid and listed[purged_id]["conversation_id"] is None
+    assert all(f["review"] is None for f in body["flags"]) and body["total"] >= len(body["flags"])
+    newest_first = [f["at"] for f in body["flags"]]
+    assert newest_first == sorted(newest_first, reverse=True)
+
+
+def test_admins_export_reviewed_flags_as_candidate_examples(app):
+    since = dt.date.today()
+    _, _, risky = flagged_conversation(text="Mae fy ngŵr yn fy nharo i", lang="cy", concern="domestic_abuse")
+    _, _, benign = flagged_conversation(text="I'm dying to know when the day centre opens", cue="learned",
+                                        tier="check", concern="suicide_self_harm", score=0.82)
+    _, _, unreviewed = flagged_conversation(text="not reviewed, not exported")
+    sam, admin = signed_in(app, "sam"), signed_in(app, "ada")
+    sam.post(f"/console/api/flags/{risky}/review", json={"review": "real"})
+    sam.post(f"/console/api/flags/{benign}/review", json={"review": "false_alarm"})
+    with session_scope() as db:  # reviewed, but its message has gone with the conversation
+        db.add(SafeguardingFlag(conversation_id=None, message_id=None, channel="web", tier="urgent",
+                                concern="domestic_abuse", theme="vawdasv", language="en", cue="da.en.x",
+                                review="real", reviewed_at=utcnow()))
+    assert sam.get("/console/api/safeguarding/export").status_code == 403
+    r = admin.get("/console/api/safeguarding/export", params={"since": since.isoformat()})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/yaml")
+    assert r.headers["content-disposition"].startswith("attachment; filename=")
+    text = r.content.decode("utf-8")
+    assert text.startswith("#") and "candidate" in text.lower() and "data/safeguarding/examples.yml" in text
+    assert "de-identified" in text and "Nothing retrains by itself" in text
+    assert "ngŵr" in text  # Welsh as Welsh, not escaped
+    data = yaml.safe_load(text)
+    assert {"concern": "domestic_abuse", "lang": "cy", "kind": "from_review",
+            "text": "Mae fy ngŵr yn fy nharo i"} in data["risky"]
+    assert {"lang": "en", "kind": "from_review", "text": "I'm dying to know when the day centre opens"} in data["benign"]
+    assert "not reviewed, not exported" not in text
+    # The same shape as the examples file's entries, so a person can move them across.
+    assert '  - {concern: domestic_abuse, lang: cy, kind: from_review, text: "Mae fy ngŵr yn fy nharo i"}' in text
+    entries = admin.get("/console/api/audit", params={"limit": 500}).json()["entries"]
+    export = next(e for e in entries if e["action"] == "flag_export")
+    assert export["user"] == "t-ada" and export["detail"].endswith(f"since {since.isoformat()}")
+    assert "ngŵr" not in str(entries)
+    assert admin.get("/console/api/safeguarding/export", params={"since": "last week"}).status_code == 422
+
+
+def test_the_safeguarding_page_is_for_staff_and_admins(app):
+    assert signed_in(app, "sam").get("/console/safeguarding").status_code == 200
+    assert signed_in(app, "ada").get("/console/safeguarding").status_code == 200
+    assert signed_in(app, "pat").get("/console/safeguarding", follow_redirects=False).status_code == 303
+    assert TestClient(app).get("/console/safeguarding", follow_redirects=False).status_code == 303
