@@ -232,6 +232,8 @@ class ConversationService:
             asked = Flag(concern=check.concern, theme=check.theme, language=check.language, cue=check.cue,
                          concerns=(check.concern,), tier=Tier.CHECK, score=check.score)
             first = db.get(Message, check.message_id).text if check.message_id else None
+            view = flag_view(check)
+        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": view})
         if answer is None and flag is None:
             return None
         if status in ("waiting", "with_staff"):

@@ -11,7 +11,7 @@ from sqlalchemy import and_, create_engine, delete, or_, select, text, update
 
 from console.models import Note
 from .db import session_scope
-from .models import Conversation, Enquiry, Message, utcnow
+from .models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from .profile import CouncilProfile
 
 
@@ -22,10 +22,12 @@ class PurgeSummary:
     numbers: int = 0
     enquiries: int = 0
     rasa_events: int = 0
+    flags: int = 0
 
     def __str__(self) -> str:
         return (f"deleted {self.bot_only} bot-only and {self.handed_off} handed-off conversations, "
-                f"{self.rasa_events} dialogue-engine events and {self.enquiries} enquiry records; "
+                f"{self.rasa_events} dialogue-engine events, {self.enquiries} enquiry records and "
+                f"{self.flags} safeguarding flag counts; "
                 f"cleared {self.numbers} phone numbers")
 
 
@@ -66,6 +68,12 @@ def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
         linked = select(Conversation.enquiry_id).where(Conversation.enquiry_id.isnot(None))
         summary.enquiries = db.execute(
             delete(Enquiry).where(Enquiry.day < stats_cutoff, Enquiry.id.not_in(linked))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        # A purged conversation's flags keep only their counts (no words, no link), which make the
+        # safeguarding lead's precision figures; they end with the statistics period too.
+        summary.flags = db.execute(
+            delete(SafeguardingFlag).where(SafeguardingFlag.created_at < dt.datetime.combine(stats_cutoff, dt.time()))
             .execution_options(synchronize_session=False)
         ).rowcount
     if tracker_url and doomed:

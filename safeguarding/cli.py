@@ -3,7 +3,8 @@ their own before that: `python -m safeguarding.cli check`.
 
     iaa safeguarding check [PATH]     validate the lexicon: every problem with file:line, exit 1;
                                       or a short summary, exit 0
-    iaa safeguarding screen TEXT      print the flag (concern, theme, cue) or "no flag"
+    iaa safeguarding check [PATH]     also checks the labelled examples and the everyday messages
+    iaa safeguarding screen TEXT      print the flag (concern, theme, cue, tier) or "no flag"
 """
 from __future__ import annotations
 
@@ -42,6 +43,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     risky = sum(1 for label in examples.labels if label != "benign")
     print(f"[safeguarding] {examples_path}: OK: {risky} risky and {len(examples.labels) - risky} benign "
           f"examples for the learned screen (threshold {examples.threshold})")
+    from .everyday import DEFAULT_EVERYDAY, read_everyday
+
+    everyday_path = getattr(args, "everyday", None) or DEFAULT_EVERYDAY
+    try:
+        everyday = read_everyday(everyday_path)
+    except LexiconError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        print(f"[safeguarding] {everyday_path}: {len(e.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"[safeguarding] {everyday_path}: OK: {len(everyday.texts)} everyday messages (with the bot's NLU "
+          f"examples and the towns), {len(everyday.words)} everyday words, {len(everyday.answers)} check-in answers")
     return 0
 
 
@@ -54,11 +67,16 @@ def cmd_screen(args: argparse.Namespace) -> int:
     except LexiconError as e:
         print("\n".join(e.problems), file=sys.stderr)
         return 1
-    flag = detector.screen(args.text)
+    flag = detector.screen(args.text, previous=args.previous)
     if flag is None:
         print("no flag")
     else:
-        print(f"concern: {flag.concern}\ntheme: {flag.theme}\nlanguage: {flag.language}\ncue: {flag.cue}")
+        print(f"concern: {flag.concern}\ntheme: {flag.theme}\nlanguage: {flag.language}\ncue: {flag.cue}\n"
+              f"tier: {flag.tier.value} ({'urgent handoff' if flag.tier.value == 'urgent' else 'check-in question first'})")
+        if flag.score is not None:
+            print(f"learned score: {flag.score:.3f}")
+        if flag.in_context:
+            print("flagged read together with the previous message")
         if len(flag.concerns) > 1:
             print(f"also matched: {', '.join(flag.concerns[1:])}")
     if args.explain:
@@ -75,10 +93,12 @@ def register(subparsers) -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", default=None,
                        help="lexicon file (default data/safeguarding/lexicon.yml)")
     check.add_argument("--examples", default=None, help="the labelled examples file (default data/safeguarding/examples.yml)")
+    check.add_argument("--everyday", default=None, help="the everyday messages file (default data/safeguarding/everyday.yml)")
     check.set_defaults(func=cmd_check)
 
     screen = sub.add_parser("screen", help="screen one message and print the flag")
     screen.add_argument("text")
+    screen.add_argument("--previous", default=None, help="the citizen's message before this one (a short reply is read with it)")
     screen.add_argument("--lexicon", default=None, help="lexicon file (default data/safeguarding/lexicon.yml)")
     screen.add_argument("--explain", action="store_true",
                         help="also show how the message was read and every cue and idiom that matched")

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, replace
@@ -89,6 +90,9 @@ class Flag:
                 "language": self.language, "cue": self.cue, "concerns": list(self.concerns),
                 "score": None if self.score is None else round(self.score, 3), "in_context": self.in_context}
 
+
+LONGEST_WORD = 30
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONGEST_WORD + 1))
 
 # A reply this short is read together with the citizen's message before it.
 SHORT_REPLY_WORDS = 4
@@ -397,7 +401,13 @@ class Detector:
     def _learned_flag(self, text: str, toks: List[str]) -> Optional[Flag]:
         """The learned screen's guess, for a message with some substance: one made only of
         everyday words, numbers and towns ("hi", "more", "she's 84") never flags by itself."""
-        if self.learned is None or not self.learned.has_substance(toks):
+        if self.learned is None:
+            return None
+        # no word is this long: a run of letters is noise, and its character n-grams add up
+        if any(len(t) > LONGEST_WORD for t in toks):
+            toks = [t for t in toks if len(t) <= LONGEST_WORD]
+            text = _LONG_RUN.sub(" ", text)
+        if not self.learned.has_substance(toks):
             return None
         score, concern = self.learned.assess(text)
         if score < self.learned.threshold:

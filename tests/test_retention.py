@@ -76,3 +76,28 @@ def test_purge_follows_the_profile(tmp_path):
 def test_purge_command(capsys):
     assert main(["purge"]) == 0
     assert capsys.readouterr().out.startswith("[purge] deleted")
+
+
+def test_a_purged_conversation_leaves_its_safeguarding_flag_counts():
+    from iaa.models import SafeguardingFlag
+
+    old_bot = conversation(31)
+    with session_scope() as db:
+        message_id = db.query(Message.id).filter(Message.conversation_id == old_bot).scalar()
+        flag = SafeguardingFlag(conversation_id=old_bot, message_id=message_id, channel="web", tier="check",
+                                concern="domestic_abuse", theme="vawdasv", language="en",
+                                cue="da.en.services-named", answer="no", review="false_alarm")
+        ancient = SafeguardingFlag(channel="web", tier="urgent", concern="domestic_abuse", theme="vawdasv",
+                                   language="en", cue="da.en.partner-hurts", review="real",
+                                   created_at=utcnow() - dt.timedelta(days=365 * 8))
+        db.add_all([flag, ancient])
+        db.flush()
+        flag_id, ancient_id = flag.id, ancient.id
+    summary = purge(PROFILE)
+    assert not exists(old_bot) and summary.flags == 1
+    with session_scope() as db:
+        kept = db.get(SafeguardingFlag, flag_id)
+        # the counts stay for the safeguarding lead; the link to the words does not
+        assert kept.conversation_id is None and kept.message_id is None
+        assert (kept.tier, kept.cue, kept.review) == ("check", "da.en.services-named", "false_alarm")
+        assert db.get(SafeguardingFlag, ancient_id) is None  # past the statistics period

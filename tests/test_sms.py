@@ -105,3 +105,59 @@ def test_render_sms_is_compact():
     assert text == ("Here are some services:\n\n1. Lunch club - Llandeilo - Tuesdays 12pm - 029 2018 0201 - £4"
                     " (last checked 1 March 2025)\n\nYou can reply: Talk to a person")
     assert len(render_sms([{"text": "A sentence. " * 400}])) <= 1600
+
+
+def _flag_rows(unit_database):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(unit_database, future=True)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT f.tier, f.cue, f.answer, f.channel FROM safeguarding_flag f "
+                              "JOIN conversation v ON v.id = f.conversation_id WHERE v.sms_number = :n ORDER BY f.id"),
+                         {"n": "+447700900555"}).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_a_possible_concern_by_text_is_checked_in_on_then_yes_hands_off(sms_app, unit_database):
+    app, client = sms_app
+    r = text_in(client, "whats the number for womens aid", sender="+447700900555")
+    assert r.status_code == 200
+    assert "in danger or at risk of harm" in r.text and "Reply YES, NO or TALK." in r.text and "999" in r.text
+    assert _flag_rows(unit_database) == [("check", "da.en.services-named", None, "sms")]
+    r = text_in(client, "yes", sender="+447700900555")
+    assert "Thank you for telling us" in r.text and "999" in r.text
+    assert _flag_rows(unit_database) == [("check", "da.en.services-named", "yes", "sms")]
+    staff = TestClient(app)
+    staff.post("/console/api/login", json={"username": "sms-staff", "password": "long enough password"})
+    queue = staff.get("/console/api/queue").json()["conversations"]
+    assert any(c["priority"] == "urgent" and c["reason"] == "safeguarding" for c in queue if c["channel"] == "sms")
+
+
+def test_a_check_in_answered_no_by_text_thanks_and_goes_on(sms_app):
+    _, client = sms_app
+    r = text_in(client, "I won't be around after the 14th", sender="+447700900556")
+    assert "in danger or at risk of harm" in r.text
+    r = text_in(client, "no", sender="+447700900556")
+    # thanked; the bot (stopped in these tests) then cannot answer the first message, so only the thanks
+    assert "Thank you for letting me know" in r.text and "Thank you for telling us" not in r.text
+    r = text_in(client, "hello", sender="+447700900556")  # and the conversation goes on, not to the queue
+    assert "in danger" not in r.text and "Thank you for telling us" not in r.text
+
+
+def test_a_welsh_check_in_by_text_is_in_welsh(sms_app):
+    _, client = sms_app
+    r = text_in(client, "rhif cymorth i fenywod plis", sender="+447700900557")
+    assert "Ydych chi, neu rywun arall, mewn perygl" in r.text and "Atebwch IE, NA neu SIARAD." in r.text
+    r = text_in(client, "ie", sender="+447700900557")
+    assert "Diolch am ddweud wrthym" in r.text
+
+
+def test_a_1600_character_text_is_screened_and_answered_normally(sms_app):
+    _, client = sms_app
+    body = ("could you tell me about lunch clubs for my mum near Llandeilo on a Tuesday please " * 25)[:1600]
+    r = text_in(client, body, sender="+447700900558")
+    assert r.status_code == 200 and "<Message>" in r.text
+    assert "Thank you for telling us" not in r.text and "in danger" not in r.text
+    r = text_in(client, "x" * 1600, sender="+447700900559")
+    assert r.status_code == 200 and "in danger" not in r.text
