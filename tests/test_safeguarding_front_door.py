@@ -26,7 +26,8 @@ def flags(servers, cid):
 @pytest.mark.parametrize("said", FIRST_WORDS)
 def test_everyday_first_messages_reach_the_bot(servers, said):
     body = servers.chat(said)
-    assert body["status"] == "bot" and body["handoff"] is None
+    # "human" asks for a person (a normal handoff); nothing is a safeguarding one
+    assert body["handoff"] is None or body["handoff"] == {"reason": "requested", "priority": "normal"}
     assert body["messages"] and all(m["sender"] == "bot" for m in body["messages"])
     assert flags(servers, body["conversation_id"]) == []
 
