@@ -30,31 +30,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"[safeguarding] {path}: OK: {len(lexicon.counts)} concerns, "
           f"{cues['en']} English and {cues['cy']} Welsh cues, {lexicon.idiom_count} shared idioms, "
           f"{lexicon.pattern_count} patterns")
+    from .everyday import DEFAULT_EVERYDAY, read_everyday
     from .learned import DEFAULT_EXAMPLES, read_examples
 
     examples_path = getattr(args, "examples", None) or DEFAULT_EXAMPLES
-    try:
-        examples = read_examples(examples_path)
-    except LexiconError as e:
-        for problem in e.problems:
-            print(problem, file=sys.stderr)
-        print(f"[safeguarding] {examples_path}: {len(e.problems)} problem(s)", file=sys.stderr)
-        return 1
-    risky = sum(1 for label in examples.labels if label != "benign")
-    print(f"[safeguarding] {examples_path}: OK: {risky} risky and {len(examples.labels) - risky} benign "
-          f"examples for the learned screen (threshold {examples.threshold})")
-    from .everyday import DEFAULT_EVERYDAY, read_everyday
-
     everyday_path = getattr(args, "everyday", None) or DEFAULT_EVERYDAY
     try:
+        examples = read_examples(examples_path)
+        risky = sum(1 for label in examples.labels if label != "benign")
+        print(f"[safeguarding] {examples_path}: OK: {risky} risky and {len(examples.labels) - risky} benign "
+              f"examples for the learned screen (threshold {examples.threshold})")
         everyday = read_everyday(everyday_path)
+        print(f"[safeguarding] {everyday_path}: OK: {len(everyday.texts)} everyday messages (with the bot's NLU "
+              f"examples and the towns), {len(everyday.words)} everyday words, {len(everyday.answers)} check-in answers")
     except LexiconError as e:
         for problem in e.problems:
             print(problem, file=sys.stderr)
-        print(f"[safeguarding] {everyday_path}: {len(e.problems)} problem(s)", file=sys.stderr)
+        print(f"[safeguarding] {len(e.problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"[safeguarding] {everyday_path}: OK: {len(everyday.texts)} everyday messages (with the bot's NLU "
-          f"examples and the towns), {len(everyday.words)} everyday words, {len(everyday.answers)} check-in answers")
     return 0
 
 
