@@ -354,7 +354,10 @@ class Detector:
             toks = raw_tokens(text)
             if not toks:
                 return None
-            flag = self._screen(toks) or self._learned_flag(text, toks)
+            flag = self._screen(toks)
+            if flag is not None and flag.tier is Tier.URGENT:
+                flag = self._second_opinion(text, toks, flag)
+            flag = flag or self._learned_flag(text, toks)
             if flag is None and previous and _word_count(toks) <= SHORT_REPLY_WORDS:
                 if self.screen(previous) is None:
                     joined = self.screen(f"{previous}\n{text}")
@@ -397,6 +400,15 @@ class Detector:
         """The lexicon's reading alone (for tuning it and for the benchmark)."""
         toks = raw_tokens(text if isinstance(text, str) else str(text))
         return self._screen(toks) if toks else None
+
+    def _second_opinion(self, text: str, toks: List[str], flag: Flag) -> Flag:
+        """A cue matched in words the learned screen finds nothing like a disclosure (below the
+        examples' `confirm_below`): a possible concern, asked about first, not an urgent one."""
+        floor = self.learned.examples.confirm_below if self.learned is not None else 0.0
+        if floor <= 0:
+            return flag
+        score = self.learned.risk(_LONG_RUN.sub(" ", text))
+        return replace(flag, tier=Tier.CHECK, score=score) if score < floor else flag
 
     def _learned_flag(self, text: str, toks: List[str]) -> Optional[Flag]:
         """The learned screen's guess, for a message with some substance: one made only of

@@ -34,6 +34,9 @@ class Examples:
     labels: Tuple[str, ...]  # a concern code, or "benign"
     threshold: float
     path: Path
+    # an urgent cue in a message the screen gives less than this chance of risk asks the check-in
+    # question first ("she'd kill me if she knew I was asking"); 0 turns this off
+    confirm_below: float = 0.0
 
 
 def read_examples(path: Path | str | None = None) -> Examples:
@@ -49,6 +52,9 @@ def read_examples(path: Path | str | None = None) -> Examples:
     threshold = data.get("learned_threshold", 0.8)
     if not isinstance(threshold, (int, float)) or not 0.5 <= threshold < 1:
         problems.append(f"{path}: learned_threshold must be a number from 0.5 to below 1, not {threshold!r}")
+    confirm_below = data.get("confirm_below", 0.0)
+    if not isinstance(confirm_below, (int, float)) or not 0 <= confirm_below < 0.5:
+        problems.append(f"{path}: confirm_below must be a number from 0 to below 0.5, not {confirm_below!r}")
     texts: List[str] = []
     labels: List[str] = []
     for kind in ("risky", "benign"):
@@ -64,7 +70,7 @@ def read_examples(path: Path | str | None = None) -> Examples:
             labels.append(item["concern"] if kind == "risky" else BENIGN)
     if problems:
         raise LexiconError(problems)
-    return Examples(tuple(texts), tuple(labels), float(threshold), path)
+    return Examples(tuple(texts), tuple(labels), float(threshold), path, float(confirm_below))
 
 
 def build_model(texts: Sequence[str], risky: Sequence[bool]):
