@@ -270,13 +270,14 @@ def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int =
     threshold = detector.learned.threshold
     everyday = [t for t in detector.everyday.texts if detector.screen_lexicon(t) is None]
     items = [(x["text"], True) for x in risky] + [(x["text"], False) for x in benign]
-    learned_hit: List[bool] = [False] * len(items)
+    scores: List[float] = [0.0] * len(items)
     for k in range(folds):
         train = [it for i, it in enumerate(items) if i % folds != k]
         model = build_model([t for t, _ in train] + everyday, [r for _, r in train] + [False] * len(everyday))
         held = [i for i in range(len(items)) if i % folds == k]
         for i, p in zip(held, model.predict_proba([items[i][0] for i in held])[:, 1]):
-            learned_hit[i] = p >= threshold and detector.learned.has_substance(raw_tokens(items[i][0]))
+            scores[i] = p if detector.learned.has_substance(raw_tokens(items[i][0])) else 0.0
+    learned_hit = [s >= threshold for s in scores]
     lexicon_hit = [detector.screen_lexicon(t) is not None for t, _ in items]
     base_hit = [baseline(t) is not None for t, _ in items]
 
@@ -294,6 +295,15 @@ def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int =
         t.add(f"{name}: recall", rec, brec)
         t.add(f"{name}: false alarms", fp, bfp)
     t.print(f"labelled examples, {folds}-fold cross-validated ({len(risky)} risky, {len(benign)} benign)")
+    # the check-in threshold's trade-off: recall against false alarms on trigger-word messages
+    trigger = [i for i, x in enumerate(benign, start=len(risky)) if x.get("kind") == "trigger"]
+    print(f"  learned_threshold trade-off (lexicon or screen; {len(trigger)} benign messages marked trigger):")
+    for thr in (0.7, 0.8, 0.85, 0.9, 0.95):
+        hits = [lx or s >= thr for lx, s in zip(lexicon_hit, scores)]
+        rec, fp = rates(hits)
+        fpt = sum(1 for i in trigger if hits[i])
+        print(f"    {thr:.2f}{' (now)' if thr == threshold else '      '}  recall {rec:>20}  false alarms {fp:>18}  "
+              f"trigger-word {rate(fpt, len(trigger))}")
 
 
 if __name__ == "__main__":
