@@ -45,7 +45,7 @@ def test_a_cue_is_urgent_and_a_topic_or_a_guess_asks_first(detector):
     named = detector.screen("can you give me the number for women's aid")
     assert named.tier is Tier.CHECK and named.cue == "da.en.services-named"
     assert detector.screen("rhif cymorth i fenywod plis").tier is Tier.CHECK
-    guess = detector.screen("he does it every night")
+    guess = detector.screen("he says he'll put pictures of me online if i leave")
     assert guess.tier is Tier.CHECK and guess.cue == "learned" and 0.5 <= guess.score <= 1
     # an urgent cue in the same message outranks a check-tier one
     both = detector.screen("what's the number for women's aid, my partner hits me")
