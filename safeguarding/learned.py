@@ -196,10 +196,7 @@ def load_learned(path: Path | str | None = None, everyday: Optional[Everyday] = 
         return screen
 
 
-def _load_or_teach(path: Path, everyday: Optional[Everyday], not_benign: Callable[[str], bool],
-                   digest: str) -> LearnedScreen:
-    examples = read_examples(path)  # checked every time, so a broken file is always reported
-    stored = _stored(path, digest)
+def _read_stored(stored: Path, examples: Examples, everyday: Optional[Everyday]) -> Optional[LearnedScreen]:
     try:
         with stored.open("rb") as f:
             screen = pickle.load(f)
@@ -207,7 +204,40 @@ def _load_or_teach(path: Path, everyday: Optional[Everyday], not_benign: Callabl
             return screen
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    screen = LearnedScreen(examples, everyday, not_benign)
+    return None
+
+
+def _load_or_teach(path: Path, everyday: Optional[Everyday], not_benign: Callable[[str], bool],
+                   digest: str) -> LearnedScreen:
+    examples = read_examples(path)  # checked every time, so a broken file is always reported
+    stored = _stored(path, digest)
+    screen = _read_stored(stored, examples, everyday)
+    if screen is not None:
+        return screen
+    # The front door's three processes start together: one teaches while the others wait for
+    # its stored screen, instead of all three teaching at once on the same cores.
+    lock = None
+    try:
+        import fcntl
+
+        STORE.mkdir(parents=True, exist_ok=True)
+        lock = (STORE / "safeguarding-learned.lock").open("w")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        screen = _read_stored(stored, examples, everyday)
+        if screen is not None:
+            return screen
+    except (OSError, ImportError):
+        pass  # no lock (read-only checkout, no fcntl): teach here
+    try:
+        screen = LearnedScreen(examples, everyday, not_benign)
+        _store(screen, stored)
+        return screen
+    finally:
+        if lock is not None:
+            lock.close()  # releases the lock
+
+
+def _store(screen: LearnedScreen, stored: Path) -> None:
     try:
         STORE.mkdir(parents=True, exist_ok=True)
         for old in STORE.glob("safeguarding-learned-*.pickle"):
@@ -221,7 +251,6 @@ def _load_or_teach(path: Path, everyday: Optional[Everyday], not_benign: Callabl
             partial.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):
         pass  # a read-only checkout still works, teaching at each start
-    return screen
 
 
 def clear_learned_cache() -> None:
