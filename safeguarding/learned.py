@@ -155,13 +155,6 @@ class LearnedScreen:
     def risk(self, text: str) -> float:
         return self.assess(text)[0]
 
-    def concern(self, text: str) -> str:
-        return self.assess(text)[1]
-
-    def flags(self, text: str) -> Optional[str]:
-        """The concern, if the screen would flag this message; else None."""
-        return self.concern(text) if self.risk(text) >= self.threshold else None
-
 
 _cache: Dict[Tuple[Path, str], LearnedScreen] = {}
 _cache_lock = threading.Lock()
