@@ -19,6 +19,7 @@ from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.texts import say
 from safeguarding import Flag, Tier
+from safeguarding.everyday import CHECK_IN_PAYLOADS
 
 from .bot import BotClient, BotReply, BotUnavailable
 from .hub import Hub
@@ -106,10 +107,20 @@ class ConversationService:
             db.flush()
             status, language, cid, message_id = conv.status, conv.language, conv.id, message.id
             check_id = conv.safeguarding_check_id
+            if check_id is None and text.strip() in CHECK_IN_PAYLOADS:
+                # a check-in button pressed again later ("Talk to someone now" after "No") still
+                # answers the conversation's latest flag: it is never passed to the bot as text
+                check_id = db.scalars(select(SafeguardingFlag.id).where(SafeguardingFlag.conversation_id == conv.id)
+                                      .order_by(SafeguardingFlag.id.desc()).limit(1)).first()
+                if check_id is None and CHECK_IN_PAYLOADS[text.strip()] == "yes":
+                    check_id = self._record_flag_in(db, conv.id, message.id, channel,
+                                                    replace(_PRESSED, language=conv.language))
         # The citizen's words are committed before anything else can fail.
 
         # Every message on every channel is screened once, whatever the conversation's state, and
         # without depending on Rasa being up; a short reply is read with the message before it.
+        if check_id is None and text.strip() in CHECK_IN_PAYLOADS:  # "No" with nothing asked
+            return self._system_turn(cid, "safeguarding_check_thanks")
         flag = None if _is_payload(text) else self.detector.screen(text, previous=previous)
         if check_id is not None:
             answered = self._check_in_answer(cid, check_id, status, language, channel, text, message_id, flag)
@@ -185,15 +196,18 @@ class ConversationService:
     def _record_flag(self, cid: str, message_id: int, channel: str, flag: Flag) -> int:
         """Why the message was flagged, for staff to see and review: never its words."""
         with session_scope() as db:
-            row = SafeguardingFlag(conversation_id=cid, message_id=message_id, channel=channel,
-                                   tier=flag.tier.value, concern=flag.concern, theme=flag.theme,
-                                   language=flag.language, cue=flag.cue, score=flag.score,
-                                   in_context=flag.in_context)
-            db.add(row)
-            db.flush()
-            flag_id = row.id
-        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": flag_view(row)})
+            flag_id = self._record_flag_in(db, cid, message_id, channel, flag)
         return flag_id
+
+    def _record_flag_in(self, db: Session, cid: str, message_id: int, channel: str, flag: Flag) -> int:
+        row = SafeguardingFlag(conversation_id=cid, message_id=message_id, channel=channel,
+                               tier=flag.tier.value, concern=flag.concern, theme=flag.theme,
+                               language=flag.language, cue=flag.cue, score=flag.score,
+                               in_context=flag.in_context)
+        db.add(row)
+        db.flush()
+        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": flag_view(row)})
+        return row.id
 
     def _check_in(self, cid: str, flag_id: int, status: str, flag: Flag) -> Turn:
         """A possible concern: one calm question, with a way to talk to someone now, before
@@ -418,6 +432,11 @@ def flag_view(flag: SafeguardingFlag) -> Dict[str, Any]:
             "in_context": flag.in_context, "answer": flag.answer, "review": flag.review,
             "at": flag.created_at.replace(tzinfo=dt.timezone.utc).isoformat() if flag.created_at else None}
 
+
+# A check-in button pressed with no flag in the conversation (a page kept open, a crafted request):
+# taken at its word, as a possible concern, so "Talk to someone now" always reaches a person.
+_PRESSED = Flag(concern="immediate_danger", theme="not_stated", language="en", cue="check-in button",
+                concerns=("immediate_danger",), tier=Tier.CHECK)
 
 # Button payloads the front door itself sends: not the citizen's words, never screened.
 PAYLOADS = re.compile(r'^/(?:safeguarding_(?:yes|no|talk)|callback(?:_agree|_no)?|feedback\{"answer": ?"(?:yes|no)"\})$')

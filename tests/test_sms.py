@@ -161,3 +161,21 @@ def test_a_1600_character_text_is_screened_and_answered_normally(sms_app):
     assert "Thank you for telling us" not in r.text and "in danger" not in r.text
     r = text_in(client, "x" * 1600, sender="+447700900559")
     assert r.status_code == 200 and "in danger" not in r.text
+
+
+def test_check_in_buttons_pressed_again_later_are_answered_never_lost(sms_app):
+    # a web page kept open can send a check-in button after it was answered, or with no check-in at all
+    app, client = sms_app
+    service = app.state.conversations
+    first = service.handle_citizen_message(None, "whats the number for womens aid", None, "web")
+    cid = first.conversation_id
+    assert service.handle_citizen_message(cid, "/safeguarding_no", None, "web").status == "bot"
+    later = service.handle_citizen_message(cid, "/safeguarding_talk", None, "web")
+    assert later.status == "waiting" and later.handoff == {"reason": "safeguarding", "priority": "urgent"}
+    # no flag in the conversation at all: "talk to someone now" still reaches a person, in its language
+    fresh = service.handle_citizen_message(None, "/safeguarding_talk", "cy", "web")
+    assert fresh.handoff == {"reason": "safeguarding", "priority": "urgent"}
+    assert "Diolch am ddweud wrthym" in " ".join(m["text"] for m in fresh.messages)
+    # and "No" with nothing asked is thanked, not sent to the bot as text
+    other = service.handle_citizen_message(None, "/safeguarding_no", None, "web")
+    assert other.status == "bot" and "Thank you for letting me know" in other.messages[0]["text"]

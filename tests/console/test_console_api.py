@@ -489,6 +489,10 @@ def test_flags_not_yet_reviewed_are_listed_with_their_conversation(app):
     assert all(f["review"] is None for f in body["flags"]) and body["total"] >= len(body["flags"])
     newest_first = [f["at"] for f in body["flags"]]
     assert newest_first == sorted(newest_first, reverse=True)
+    sam = signed_in(app, "sam")
+    for params in ({"limit": 0}, {"limit": 501}, {"limit": "many"}, {"reviewed": "perhaps"}):
+        r = sam.get("/console/api/safeguarding/flags", params=params)
+        assert r.status_code == 422 and r.json()["detail"], params
 
 
 def test_admins_export_reviewed_flags_as_candidate_examples(app):
@@ -505,6 +509,7 @@ def test_admins_export_reviewed_flags_as_candidate_examples(app):
                                 concern="domestic_abuse", theme="vawdasv", language="en", cue="da.en.x",
                                 review="real", reviewed_at=utcnow()))
     assert sam.get("/console/api/safeguarding/export").status_code == 403
+    assert admin.get("/console/api/safeguarding/export", params={"since": "last tuesday"}).status_code == 422
     r = admin.get("/console/api/safeguarding/export", params={"since": since.isoformat()})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/yaml")

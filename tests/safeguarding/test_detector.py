@@ -431,3 +431,19 @@ def test_the_examples_file_is_checked(tmp_path, capsys):
     assert "learned_threshold" in err and "concern 'worried'" in err and "benign[0]: needs a text" in err
     assert main(["safeguarding", "check"]) == 0
     assert "examples for the learned screen" in capsys.readouterr().out
+
+
+def test_the_everyday_file_is_checked(tmp_path, capsys):
+    from iaa.cli import main
+
+    assert main(["safeguarding", "check", "--everyday", str(tmp_path / "missing.yml")]) == 1
+    assert "missing.yml: cannot be read" in capsys.readouterr().err
+    bad = tmp_path / "everyday.yml"
+    bad.write_text("turns: {en: [hi], cy: 3}\npeople: {en: [mum], cy: [mam]}\nnumbers: [500]\n"
+                   "check_in_answers: {'yes': {en: ['yes'], cy: [na]}, 'no': {en: ['no'], cy: [na]}}\n",
+                   encoding="utf-8")
+    assert main(["safeguarding", "check", "--everyday", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "turns.cy must be a list" in err and "numbers must be" in err and "both yes and no" in err
+    assert main(["safeguarding", "check"]) == 0
+    assert "check-in answers" in capsys.readouterr().out
