@@ -139,8 +139,11 @@ def _port_in_use(port: int) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .profile import ProfileError, load_profile
     from .settings import get_settings
-    from .supervisor import FrontDoorProcesses, Ports
+    from .supervisor import FrontDoorProcesses, Ports, clean_up_predecessor, pid_file_for
     from .training import ensure_model
+
+    def announce(message: str) -> None:
+        print(message, flush=True)
 
     try:
         settings = get_settings()
@@ -160,6 +163,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cmd_purge(args)
     ports = Ports(frontdoor=settings.port, rasa=urlsplit(settings.rasa_url).port or 5005,
                   actions=urlsplit(settings.action_url).port or 5055)
+    # A supervisor killed outright may have left its children holding these ports.
+    pid_file = pid_file_for(ports)
+    clean_up_predecessor(pid_file, announce)
     busy = [f"{name} port {port}" for name, port in
             (("front door (IAA_PORT)", ports.frontdoor), ("Rasa (IAA_RASA_URL)", ports.rasa),
              ("action server (IAA_ACTION_URL)", ports.actions)) if _port_in_use(port)]
@@ -172,23 +178,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except RuntimeError as e:
         print(f"[serve] {e}; see the training output above", file=sys.stderr)
         return 1
-    group = FrontDoorProcesses(settings, model, ports)
+    log_dir = Path(settings.log_dir) if settings.log_dir else None
+    group = FrontDoorProcesses(settings, model, ports, log_dir=log_dir, pid_file=pid_file)
 
-    def _stop(signum, _frame):
-        print(f"\n[serve] {signal.Signals(signum).name}: stopping", flush=True)
-        group.stop()
-        sys.exit(0)
+    def _stop(signum, _frame):  # only sets a flag: start() and watch() stop everything
+        if not group.stopping:
+            print(f"\n[serve] {signal.Signals(signum).name}: stopping", flush=True)
+        group.request_stop()
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        group.start(announce=lambda m: print(m, flush=True))
+        group.start(announce=announce)
     except (RuntimeError, TimeoutError) as e:
         print(f"[serve] could not start: {e}", file=sys.stderr)
         return 1
-    print(f"[serve] ready: open http://localhost:{settings.port}/ (API docs at /docs). Ctrl-C stops.",
-          flush=True)
-    return group.wait()
+    if group.stopping:
+        group.stop()
+        return 0
+    if log_dir:
+        announce(f"[serve] logs: {log_dir} (rolled over daily; `iaa purge` deletes old ones)")
+    announce(f"[serve] ready: open http://localhost:{settings.port}/ (API docs at /docs). Ctrl-C stops.")
+    # Restarts Rasa, the action server or the front door if one exits, until a signal.
+    return group.watch(announce=announce)
 
 
 def parser() -> argparse.ArgumentParser:

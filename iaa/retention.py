@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from pathlib import Path
+from typing import Optional, Union
 
 from sqlalchemy import and_, create_engine, delete, or_, select, text, update
 
 from console.models import Note
 from .db import session_scope
+from .logs import purge_logs
 from .models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from .profile import CouncilProfile
 
@@ -23,19 +25,32 @@ class PurgeSummary:
     enquiries: int = 0
     rasa_events: int = 0
     flags: int = 0
+    log_files: int = 0
 
     def __str__(self) -> str:
         return (f"deleted {self.bot_only} bot-only and {self.handed_off} handed-off conversations, "
-                f"{self.rasa_events} dialogue-engine events, {self.enquiries} enquiry records and "
-                f"{self.flags} safeguarding flag counts; "
+                f"{self.rasa_events} dialogue-engine events, {self.enquiries} enquiry records, "
+                f"{self.flags} safeguarding flag counts and {self.log_files} old log files; "
                 f"cleared {self.numbers} phone numbers")
 
 
+_FROM_SETTINGS = object()
+
+
 def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
-          now: Optional[dt.datetime] = None) -> PurgeSummary:
+          now: Optional[dt.datetime] = None,
+          log_dir: Union[Path, str, None, object] = _FROM_SETTINGS) -> PurgeSummary:
     now = now or utcnow()
     keep = profile.retention
     summary = PurgeSummary()
+    # Logs hold no conversation text (iaa/logs.py scrubs it), but they do hold conversation ids
+    # and times: rolled log files go with the shortest transcript retention.
+    if log_dir is _FROM_SETTINGS:
+        from .settings import get_settings
+
+        log_dir = get_settings().log_dir or None
+    summary.log_files = purge_logs(Path(log_dir) if log_dir else None, keep.bot_only_conversation_days,
+                                   now.replace(tzinfo=now.tzinfo or dt.timezone.utc))
     bot_cutoff = now - dt.timedelta(days=keep.bot_only_conversation_days)
     staff_cutoff = now - dt.timedelta(days=keep.handed_off_conversation_days)
     number_cutoff = now - dt.timedelta(days=keep.sms_number_days)

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     # The address Twilio calls, for checking its signature behind a proxy (e.g. https://chat.example.org).
     public_base_url: str = ""
 
+    # -- running in production (deploy/README.md) ---------------------------------------------
+    # Directory for the three processes' log files, rolled over daily and by size and deleted by
+    # `iaa purge` after the profile's bot_only_conversation_days. Empty: they print to the terminal.
+    log_dir: str = ""
+    # Proxies trusted to set X-Forwarded-For/-Proto (uvicorn's --forwarded-allow-ips; "*" for all).
+    forwarded_allow_ips: str = "127.0.0.1"
+
     @property
     def sms_enabled(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
