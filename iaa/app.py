@@ -22,6 +22,7 @@ from channels.sms import SmsSender
 from channels.sms import router as sms_router
 from channels.web.api import router as chat_router
 from channels.web.demo import render_demo_page
+from channels.web.frame import router as frame_router
 from console.api import STATIC as CONSOLE_STATIC
 from console.api import router as console_router
 from console.canned import load_canned_replies
@@ -102,6 +103,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.canned_replies = canned
     app.state.settings = settings
     app.include_router(chat_router)
+    app.include_router(frame_router)
     app.include_router(sms_router)
     app.include_router(directory_router)
     app.include_router(console_router)

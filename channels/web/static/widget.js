@@ -5,6 +5,9 @@
  *   <script src="/static/widget.js" defer data-lang="en" data-phone="029 2018 0123"></script>
  * If the page has an element #iaa-chat-inline, the chat is drawn open inside it; otherwise a
  * launcher button opens it as a (non-modal) dialog.
+ * With data-frame, on the front door's own /widget page shown in a council's iframe (embed.js),
+ * the inline chat also has a Close button, and it or Escape asks the parent page to close the
+ * frame: the only message this script ever posts to another window is "iaa-chat:close".
  *
  * Plain ES2019, no dependencies, no requests other than to the front door's own API.
  * Server text is only ever put in the page with textContent / text nodes.
@@ -29,6 +32,7 @@
   })();
 
   var PHONE = ((SCRIPT && SCRIPT.getAttribute("data-phone")) || "").trim();
+  var FRAMED = !!(SCRIPT && SCRIPT.hasAttribute("data-frame")) && window.parent !== window;
   var MAX_CHARS = 2000;
   var FEEDBACK = /^\/feedback\{"answer": ?"(yes|no)"\}$/; // the closing question's buttons
   var WS_HELLO_TIMEOUT_MS = 5000;
@@ -253,7 +257,20 @@
   ].join("");
 
   function injectCss() {
-    if (document.getElementById("iaa-chat-style")) return;
+    if (document.getElementById("iaa-chat-style") || window.__iaaChatSheet) return;
+    // A constructed stylesheet is not inline style to a Content-Security-Policy, so the chat
+    // keeps its looks under style-src 'self' (the /widget page); a <style> element otherwise.
+    try {
+      if (document.adoptedStyleSheets && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        document.adoptedStyleSheets = Array.prototype.slice.call(document.adoptedStyleSheets).concat([sheet]);
+        window.__iaaChatSheet = sheet;
+        return;
+      }
+    } catch (e) {
+      /* fall back to a <style> element */
+    }
     var style = document.createElement("style");
     style.id = "iaa-chat-style";
     style.textContent = CSS;
@@ -372,7 +389,7 @@
 
     ui.title = el("h2", { className: "iaa-title", id: headingId });
     ui.langBtn = el("button", { type: "button", className: "iaa-hbtn iaa-lang" });
-    ui.closeBtn = state.inline ? null : el("button", { type: "button", className: "iaa-hbtn iaa-close" });
+    ui.closeBtn = state.inline && !FRAMED ? null : el("button", { type: "button", className: "iaa-hbtn iaa-close" });
     var header = el("div", { className: "iaa-header" }, [ui.title, ui.langBtn, ui.closeBtn]);
 
     ui.status = el("p", { className: "iaa-status", role: "status", hidden: true });
@@ -1117,7 +1134,29 @@
     if (state.conversationId && ws.usable()) ws.connect().catch(function () {});
   }
 
+  /* In a council's frame: ask the parent page (embed.js) to hide the frame. Nothing but this
+     fixed string goes to the parent; it is sent to the page that framed us when the browser
+     says which that is (it carries nothing, so "*" is no leak where it cannot). */
+  function askParentToClose() {
+    var target = "*";
+    try {
+      if (location.ancestorOrigins && location.ancestorOrigins.length) target = location.ancestorOrigins[0];
+      else if (document.referrer) target = new URL(document.referrer).origin;
+    } catch (e) {
+      target = "*";
+    }
+    try {
+      window.parent.postMessage("iaa-chat:close", target);
+    } catch (e) {
+      /* nothing to close */
+    }
+  }
+
   function closePanel() {
+    if (state.inline && FRAMED) {
+      askParentToClose();
+      return;
+    }
     if (state.inline || !state.open) return;
     state.open = false;
     ui.panel.hidden = true;
@@ -1133,6 +1172,19 @@
       });
     }
     if (ui.closeBtn) ui.closeBtn.addEventListener("click", closePanel);
+    if (FRAMED) {
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape" || ev.key === "Esc") {
+          ev.preventDefault();
+          askParentToClose();
+        }
+      });
+      // The parent focuses the frame when it opens it: go straight to the message box.
+      window.addEventListener("focus", function () {
+        var active = document.activeElement;
+        if (!active || active === document.body || active === document.documentElement) ui.input.focus();
+      });
+    }
     if (!state.inline) {
       ui.panel.addEventListener("keydown", function (ev) {
         if (ev.key === "Escape" || ev.key === "Esc") {
