@@ -1,6 +1,7 @@
 """The front door's view of the dialogue engine: an HTTP client for the Rasa server."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -9,6 +10,11 @@ import httpx
 
 class BotUnavailable(Exception):
     """Rasa or its action server could not answer; the caller tells the citizen how else to get help."""
+
+
+class BotSilent(BotUnavailable):
+    """Rasa answered with nothing: an action failed, or Rasa had paused the conversation for a
+    handoff the front door never recorded."""
 
 
 @dataclass
@@ -44,12 +50,16 @@ def parse_rasa_messages(raw: List[Dict[str, Any]]) -> BotReply:
 
 class BotClient:
     def __init__(self, base_url: str, token: str, timeout: float = 20.0,
-                 action_url: Optional[str] = None) -> None:
+                 action_url: Optional[str] = None, concurrency: int = 8, queue_seconds: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
+        # Rasa answers a few messages at a time well and many badly: the rest wait their turn,
+        # briefly, then the citizen is told how else to get help.
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self.queue_seconds = queue_seconds
         self.action_url = action_url.rstrip("/") if action_url else None
         self.token = token
         self.timeout = timeout
-        self._http = httpx.Client(timeout=timeout)
+        self._http = httpx.Client(timeout=timeout, limits=httpx.Limits(max_connections=concurrency + 4))
 
     @property
     def _auth(self) -> Dict[str, str]:
@@ -57,6 +67,8 @@ class BotClient:
 
     def send(self, conversation_id: str, text: str, metadata: Dict[str, Any],
              timeout: Optional[float] = None) -> BotReply:
+        if not self._slots.acquire(timeout=self.queue_seconds if timeout is None else min(timeout, self.queue_seconds)):
+            raise BotUnavailable("Rasa is busy: no slot free in time")
         try:
             r = self._http.post(
                 f"{self.base_url}/webhooks/frontdoor/webhook",
@@ -65,6 +77,8 @@ class BotClient:
             )
         except httpx.HTTPError as e:
             raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e
+        finally:
+            self._slots.release()
         if r.status_code != 200:
             raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
         try:
@@ -76,7 +90,7 @@ class BotClient:
         reply = parse_rasa_messages([item for item in raw if isinstance(item, dict)])
         # Every turn of ours answers something; silence means an action failed (action server down).
         if not reply.messages and not reply.handoff:
-            raise BotUnavailable("Rasa returned no messages")
+            raise BotSilent("Rasa returned no messages")
         return reply
 
     def check_actions(self) -> None:
@@ -106,6 +120,24 @@ class BotClient:
             raise BotUnavailable(f"Rasa unreachable: {type(e).__name__}") from e
         if r.status_code != 200:
             raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
+
+    def paused_handoff(self, conversation_id: str) -> Optional[Dict[str, Any]]:
+        """If Rasa has paused this conversation for a handoff, the handoff it asked for (the
+        last one its bot sent, or a plain request when none is found); else None."""
+        try:
+            r = self._http.get(f"{self.base_url}/conversations/{conversation_id}/tracker",
+                               params={"token": self.token, "include_events": "ALL"}, timeout=3)
+            tracker = r.json() if r.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return None
+        if not isinstance(tracker, dict) or not tracker.get("paused"):
+            return None
+        for event in reversed(tracker.get("events") or []):
+            data = event.get("data") if isinstance(event, dict) and event.get("event") == "bot" else None
+            custom = (data or {}).get("custom") if isinstance(data, dict) else None
+            if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+                return custom["handoff"]
+        return {"reason": "requested", "priority": "normal", "summary": {}}
 
     def ready(self) -> Dict[str, Any]:
         """Rasa's own status (needs the token): is a model loaded?"""

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from iaa.db import session_scope
+from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
 from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
@@ -21,7 +21,7 @@ from iaa.texts import say
 from safeguarding import Flag, Tier
 from safeguarding.everyday import CHECK_IN_PAYLOADS
 
-from .bot import BotClient, BotReply, BotUnavailable
+from .bot import BotClient, BotReply, BotSilent, BotUnavailable
 from .hub import Hub
 
 log = logging.getLogger(__name__)
@@ -157,15 +157,42 @@ class ConversationService:
             if conversation_id is None:
                 self.bot.check_actions()
             reply = self.bot.send(cid, text, _metadata(language, channel, None))
+        except BotSilent as e:
+            handoff = self.bot.paused_handoff(cid)
+            if handoff is not None:
+                return self._recover_handoff(cid, handoff)
+            log.warning("bot unavailable for a conversation: %s", e)
+            return self._system_turn(cid, "bot_unavailable")
         except BotUnavailable as e:
             log.warning("bot unavailable for a conversation: %s", e)
             return self._system_turn(cid, "bot_unavailable")
         return self._apply_bot_reply(cid, reply)
 
+    def _recover_handoff(self, cid: str, handoff: Dict[str, Any]) -> Turn:
+        """Rasa paused the conversation for a handoff whose reply never reached us (the front
+        door failed in between): queue it now, and tell the citizen what happens next."""
+        log.error("conversation paused by Rasa but not queued; queueing it now")
+        with session_scope() as db:
+            conv = db.get(Conversation, cid)
+            if conv.status == "bot":
+                _start_handoff(conv, handoff)
+                if conv.enquiry is not None:
+                    _raise_outcome(conv.enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
+            profile = self.profile()
+            if profile.is_open():
+                text = say("handoff_recovered", conv.language, profile)
+            else:
+                text = say("handoff_recovered_closed", conv.language, profile,
+                           back_at=when_text(profile.next_opening(), conv.language))
+            turn = Turn(cid, conv.status, conv.language, [store_message(db, cid, "system", text)],
+                        _handoff_view(conv))
+        self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+        return turn
+
     def messages_since(self, conversation_id: str, after: int) -> Turn:
         """What the citizen's side was sent after message `after`: for a widget that reconnects,
         reloads, or cannot hold a websocket and polls."""
-        with session_scope() as db:
+        with read_scope() as db:
             conv = db.get(Conversation, conversation_id)
             if conv is None:
                 raise UnknownConversation(conversation_id)

@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select, update
 from channels.bot import BotClient, BotUnavailable
 from channels.conversations import store_message
 from channels.hub import Hub
-from iaa.db import session_scope
+from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from iaa.profile import CouncilProfile
 from iaa.texts import say
@@ -67,7 +67,7 @@ class StaffDesk:
         }
 
     def queue(self) -> List[Dict[str, Any]]:
-        with session_scope() as db:
+        with read_scope() as db:
             rows = db.scalars(
                 select(Conversation)
                 .where(Conversation.status.in_(("waiting", "with_staff")))
@@ -108,7 +108,7 @@ class StaffDesk:
         return view
 
     def staff_list(self) -> List[Dict[str, str]]:
-        with session_scope() as db:
+        with read_scope() as db:
             return [{"username": u.username, "name": u.first_name}
                     for u in db.scalars(select(StaffUser).where(StaffUser.role.in_(("staff", "admin")))
                                         .order_by(StaffUser.first_name))]
@@ -290,7 +290,7 @@ class StaffDesk:
 
 def stats(day_from: dt.date, day_to: dt.date) -> Dict[str, Any]:
     """Counts for planners: no text, no identifiers."""
-    with session_scope() as db:
+    with read_scope() as db:
         base = select(Enquiry).where(Enquiry.day >= day_from, Enquiry.day <= day_to).subquery()
         out: Dict[str, Any] = {"from": day_from.isoformat(), "to": day_to.isoformat(),
                                "total": db.scalar(select(func.count()).select_from(base))}

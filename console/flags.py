@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from zoneinfo import ZoneInfo
 
 from channels.conversations import flag_view
-from iaa.db import session_scope
+from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Message, SafeguardingFlag
 
 from .auth import Staff, audit
@@ -52,7 +52,7 @@ def for_conversation(db, cid: str) -> List[Dict[str, Any]]:
 
 def recent(reviewed: Optional[bool], limit: int) -> Dict[str, Any]:
     """Newest first. A purged conversation's flag is listed without a conversation to open."""
-    with session_scope() as db:
+    with read_scope() as db:
         query = select(SafeguardingFlag, Conversation.id).outerjoin(
             Conversation, Conversation.id == SafeguardingFlag.conversation_id)
         if reviewed is not None:
@@ -101,7 +101,7 @@ def weeks(n: int, timezone: str, today: Optional[dt.date] = None) -> Dict[str, A
     by_week = {first + dt.timedelta(weeks=i): _counts() for i in range(n)}
     by_cue: Dict[Tuple[str, str], Dict[str, Any]] = defaultdict(_counts)
     total = _counts()
-    with session_scope() as db:
+    with read_scope() as db:
         rows = db.execute(select(SafeguardingFlag.created_at, SafeguardingFlag.tier, SafeguardingFlag.cue,
                                  SafeguardingFlag.answer, SafeguardingFlag.review)
                           .where(SafeguardingFlag.created_at >= start_utc)).all()

@@ -835,9 +835,9 @@ def get_search(session=None) -> DirectorySearch:
     from .importer import directory_version
 
     if session is None:
-        from iaa.db import session_scope
+        from iaa.db import read_scope
 
-        with session_scope() as s:
+        with read_scope() as s:
             return get_search(s)
     url = str(session.get_bind().url)
     version = directory_version(session)

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from .settings import get_settings
 
 
+READ_ONLY = "iaa_read_only"
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -31,8 +34,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn):
             # IMMEDIATE takes the write lock up front: two writers queue (busy timeout) instead of
-            # deadlocking when both read first and then write.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # deadlocking when both read first and then write. Reads (read_scope) take no lock.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
@@ -46,6 +49,24 @@ def get_engine() -> Engine:
 @lru_cache()
 def _factory() -> sessionmaker:
     return sessionmaker(bind=get_engine(), future=True, expire_on_commit=False)
+
+
+@lru_cache()
+def _read_factory() -> sessionmaker:
+    return sessionmaker(bind=get_engine().execution_options(**{READ_ONLY: True}), future=True,
+                        expire_on_commit=False)
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session for reading only: on SQLite it never takes the write lock, so reads never queue
+    behind writers (WAL gives them a consistent snapshot). Anything written is rolled back."""
+    session: Session = _read_factory()()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 @contextmanager
