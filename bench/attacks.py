@@ -212,7 +212,7 @@ class Bench:
                 if sender == "bot":
                     back = time.perf_counter() - t
                     break
-                time.sleep(1)
+                time.sleep(3)  # a patient citizen, under the per-conversation limit
         restarted = f"bot answering again after {back:.0f} s" if back is not None else "not back within 120 s"
         return f"{restarted}; replies meanwhile {dict(kinds)}"
 
@@ -265,8 +265,8 @@ def main() -> None:
         b.scenario("sign-in flood", "30 attempts/s for 15 s, new address each, while a citizen chats",
                    lambda: b.sign_in_flood(30, 15))
         if b.watching is not None:
-            b.scenario("action server killed", "SIGKILL, then a message a second", lambda: b.kill("action server"))
-            b.scenario("Rasa killed", "SIGKILL, then a message a second", lambda: b.kill("rasa server"))
+            b.scenario("action server killed", "SIGKILL, then a message every 3 s", lambda: b.kill("action server"))
+            b.scenario("Rasa killed", "SIGKILL, then a message every 3 s", lambda: b.kill("rasa server"))
         b.report()
     finally:
         stop = getattr(b.group, "shutdown", None) or b.group.stop
