@@ -181,10 +181,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     log_dir = Path(settings.log_dir) if settings.log_dir else None
     group = FrontDoorProcesses(settings, model, ports, log_dir=log_dir, pid_file=pid_file)
 
-    def _stop(signum, _frame):  # only sets a flag: start() and watch() stop everything
-        if not group.stopping:
-            print(f"\n[serve] {signal.Signals(signum).name}: stopping", flush=True)
-        group.request_stop()
+    def _stop(signum, _frame):  # only sets a flag; start() and watch() do the stopping
+        group.request_stop(signal.Signals(signum).name)
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
@@ -194,6 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"[serve] could not start: {e}", file=sys.stderr)
         return 1
     if group.stopping:
+        announce("[serve] stopping")
         group.stop()
         return 0
     if log_dir:

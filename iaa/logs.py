@@ -46,7 +46,9 @@ _SAFE_MESSAGE_TYPES = (OSError,)
 _TOKEN = re.compile(r"((?:token|auth_token|password|secret)=)[^&\s'\"<>]+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+")
 _BODY = re.compile(r"body=(['\"]?).*", re.DOTALL)
-_TRACKERISH = re.compile(r'["\'](?:tracker|request_body|latest_message|events|slots|text)["\']\s*:')
+# A quoted tracker or message: one of these keys with a value not already withheld.
+_TRACKERISH = re.compile(r'["\'](?:tracker|request_body|latest_message|events|slots|text)["\']\s*:'
+                         r'(?!\s*"\[withheld\]")')
 _QUIET_LOGGERS = ("sqlalchemy.engine",)
 
 

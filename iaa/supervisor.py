@@ -103,6 +103,7 @@ class FrontDoorProcesses:
         self._stopping = threading.Event()
         self._lock = threading.RLock()
         self._supervisor_log: Optional[logging.Handler] = None
+        self._stop_reason = ""
 
     # -- the plan -------------------------------------------------------------------------------
     def plan(self) -> List[Child]:
@@ -205,13 +206,17 @@ class FrontDoorProcesses:
     # -- keeping them running -------------------------------------------------------------------
     def watch(self, announce: Announce = print, poll: float = 0.5) -> int:
         """Keep every child running until `stop()` or `request_stop()` (from a signal handler or
-        another thread); then stop them all and return 0. Usable in a background thread."""
+        another thread); then stop them all and return 0. Usable in a background thread; the
+        kernel ties PR_SET_DEATHSIG to the thread that started a child, so children it restarts
+        are also stopped if that thread ends."""
         announce = self._announcer(announce)
         while not self._stopping.wait(poll):
             for child in list(self.children):
                 with self._lock:
                     if not self._stopping.is_set():
                         self._tend(child, time.monotonic(), announce)
+        if self._stop_reason:
+            announce(f"[serve] {self._stop_reason}: stopping")
         self.stop()
         return 0
 
@@ -250,8 +255,10 @@ class FrontDoorProcesses:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
-    def request_stop(self) -> None:
-        """Ask `start()`/`watch()` to stop everything (safe in a signal handler: it only sets a flag)."""
+    def request_stop(self, reason: str = "") -> None:
+        """Ask `start()`/`watch()` to stop everything (safe in a signal handler: it only sets a
+        flag; `watch()` announces the reason, then stops the children)."""
+        self._stop_reason = self._stop_reason or reason
         self._stopping.set()
 
     def stop_one(self, name: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from iaa.logs import WITHHELD, DailyFile, purge_logs, scrub_record
+from iaa.logs import WITHHELD, DailyFile, purge_logs, scrub_line, scrub_record
 from iaa.settings import ROOT, Settings
 from tests.conftest import _TMP, free_port
 
@@ -78,6 +78,9 @@ def test_rasa_structured_events_keep_only_safe_keys_and_lose_frame_locals():
     assert body["event"] == "rest.message.received.failure" and body["text"] == WITHHELD
     assert body["exception"][0]["exc_type"] == "KeyError"
     assert body["exception"][0]["frames"] == [{"filename": "x.py", "lineno": 3, "name": "f"}]
+    assert scrub_line(out) == out  # the supervisor's second pass leaves a scrubbed event readable
+    assert scrub_line('2026-01-01 ERROR x - {"tracker": {"events": [{"text": "%s"}]}}' % SECRET) == \
+        "2026-01-01 ERROR x - [withheld]"
 
 
 def test_bodies_trackers_tokens_debug_and_database_statements_are_withheld():

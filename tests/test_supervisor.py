@@ -1,5 +1,5 @@
-"""The supervisor keeps the three processes running: a killed action server or Rasa server is
-started again (with backoff) while the front door keeps answering, and nothing the citizen wrote
+"""The supervisor keeps the three processes running: a killed action server, Rasa server or
+front door is started again (with backoff) while the front door keeps answering, and nothing the citizen wrote
 is lost; children die with a supervisor killed outright, and a new supervisor on the same ports
 stops any that a killed one left behind (its pid file)."""
 from __future__ import annotations
@@ -318,10 +318,18 @@ def test_serve_restarts_a_killed_action_server_and_rasa_and_its_children_die_wit
         back = serve.chat("what is advocacy", cid)
         assert back["messages"][0]["sender"] == "bot", back
 
+        # The front door itself dies: restarted too, and the conversation goes on.
+        os.killpg(serve.children()["front door"], signal.SIGKILL)
+        serve.wait_for("[serve] front door exited (killed by SIGKILL); restarting it in 1 s", 30)
+        serve.wait_for("[serve] front door is ready again", 120)
+        serve.wait_ready(60)
+        last = serve.chat("how do I get an assessment", cid)
+        assert last["messages"][0]["sender"] == "bot", last
+
         # Nothing lost: every citizen message is stored, and the citizen can catch up on each reply.
         citizen = [t for s, t in serve.stored(cid) if s == "citizen"]
         assert citizen == ["what are direct payments", "how much does care cost", "how do I complain",
-                           "what is a carer's assessment", "what is advocacy"]
+                           "what is a carer's assessment", "what is advocacy", "how do I get an assessment"]
         sent = serve.sent(cid)
         ids = [m["id"] for m in sent]
         assert ids == sorted(ids) and {m["id"] for m in after["messages"] + during["messages"]
@@ -337,7 +345,7 @@ def test_serve_restarts_a_killed_action_server_and_rasa_and_its_children_die_wit
         for port in (serve.ports.frontdoor, serve.ports.rasa, serve.ports.actions):
             assert _port_free(port)
         log = (serve.dir / "logs" / "supervisor.log").read_text()
-        assert "action server restarted" in log and "rasa server restarted" in log
+        assert all(f"{name} restarted" in log for name in ("action server", "rasa server", "front door"))
     finally:
         serve.kill_everything()
 
