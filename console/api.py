@@ -172,11 +172,24 @@ def insights_page(request: Request) -> Response:
 
 # -- sign-in -----------------------------------------------------------------------------------
 
+def _sign_in_backoff(app) -> auth.SignInBackoff:
+    # One per application (the event loop runs this, so there is no race to create it).
+    backoff = getattr(app.state, "sign_in_backoff", None)
+    if backoff is None:
+        settings = getattr(app.state, "settings", None) or get_settings()
+        backoff = app.state.sign_in_backoff = auth.SignInBackoff.from_settings(settings)
+    return backoff
+
+
 @router.post("/console/api/login")
-async def login(body: LoginIn, response: Response) -> Dict[str, Any]:
+async def login(body: LoginIn, request: Request, response: Response) -> Dict[str, Any]:
+    # uvicorn has already applied X-Forwarded-For from trusted proxies to request.client.
+    address = request.client.host if request.client else ""
     try:
-        token, staff = await to_thread.run_sync(auth.login, body.username, body.password)
+        token, staff = await to_thread.run_sync(auth.login, body.username, body.password, address,
+                                                _sign_in_backoff(request.app))
     except LoginRefused as e:
+        # The same status, body and headers for every reason (see console.auth).
         raise HTTPException(e.status, e.detail)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
                         secure=get_settings().mode == "production", max_age=auth.SESSION_HOURS * 3600)

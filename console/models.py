@@ -16,8 +16,9 @@ class StaffUser(Base):
     first_name = Column(String(64), nullable=False)  # the only name a citizen sees
     role = Column(String(12), nullable=False)
     password_hash = Column(String(255), nullable=False)
-    failed_logins = Column(Integer, nullable=False, default=0)
-    locked_until = Column(DateTime)
+    # failed_logins and locked_until (migration 0010) are no longer used: failed sign-ins back off
+    # per client address (console.auth.SignInBackoff), so nobody can lock someone else out.
+    disabled_at = Column(DateTime)  # set: cannot sign in, and has no sessions
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 

@@ -81,6 +81,50 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator() -> str:
+    """Who ran the command, for the audit log's detail (its user is "(command line)")."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        import os
+
+        return f"uid {os.getuid()}"
+
+
+def cmd_user_manage(args: argparse.Namespace) -> int:
+    from console import auth
+
+    try:
+        if args.user_command == "disable":
+            ended = auth.disable_user(args.username, _operator())
+            done = "disabled"
+        elif args.user_command == "enable":
+            ended = auth.enable_user(args.username, _operator())
+            done = "enabled"
+        elif args.user_command == "reset-password":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                import getpass
+
+                password = getpass.getpass(f"New password ({auth.MIN_PASSWORD} characters or more): ")
+                if getpass.getpass("Again: ") != password:
+                    print("error: the passwords differ", file=sys.stderr)
+                    return 2
+            ended = auth.reset_password(args.username, password, _operator())
+            done = "has a new password"
+        else:
+            ended = auth.revoke_sessions(args.username, _operator())
+            done = "is signed out everywhere"
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"[user] {args.username} {done} ({ended} session(s) ended)")
+    return 0
+
+
 def create_demo_accounts_if_none() -> None:
     """Development only: one account per role with a fresh random password, so the console can
     be tried at once. Production has no default accounts or passwords."""
@@ -230,6 +274,15 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["staff", "planner", "admin"])
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(func=cmd_user_add)
+    for name, text in (("disable", "stop an account signing in and end its sessions"),
+                       ("enable", "let a disabled account sign in again"),
+                       ("reset-password", "set a new password and end the account's sessions"),
+                       ("revoke-sessions", "sign an account out everywhere")):
+        one = users.add_parser(name, help=text + " (audited)")
+        one.add_argument("username")
+        if name == "reset-password":
+            one.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        one.set_defaults(func=cmd_user_manage)
 
     from directory.cli import register as register_directory
     from safeguarding.cli import register as register_safeguarding

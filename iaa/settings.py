@@ -28,6 +28,14 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
 
+    # Sign-in back-off per client address (console.auth.SignInBackoff): after this many failures
+    # the address is refused without its password being checked, for sign_in_backoff_seconds, then
+    # twice as long after each further failure, up to the maximum; forgotten after a quiet window.
+    sign_in_failures_before_backoff: int = Field(5, ge=1)
+    sign_in_backoff_seconds: int = Field(30, ge=1)
+    sign_in_backoff_max_seconds: int = Field(900, ge=1)
+    sign_in_failure_window_seconds: int = Field(900, ge=1)
+
     # SMS through Twilio: off unless all three are set.
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""

@@ -1,6 +1,6 @@
 /* Sign-in page: posts {username, password} as JSON to /console/api/login, shows the `detail`
-   of a 401 / 423 in the alert region, and on success goes to the console or, for planners,
-   to the insights page. */
+   of a 401 (one refusal for every reason: the server never says which) or a 429 in the alert
+   region, and on success goes to the console or, for planners, to the insights page. */
 (function () {
   "use strict";
   var C = window.IAAConsole;
@@ -60,9 +60,7 @@
         }
         pass.value = "";
         if (r.network) return fail("We could not reach the server. Check your connection and try again.", null);
-        if (r.status === 401 || r.status === 423) {
-          return fail(C.detail(r.data, "Wrong username or password"), pass);
-        }
+        if (r.status === 401) return fail(C.detail(r.data, "Wrong username or password"), pass);
         if (r.status === 429) return fail(C.detail(r.data, "Too many attempts. Please wait and try again."), null);
         fail(C.detail(r.data, "Sorry, signing in failed (error " + r.status + "). Please try again."), null);
       });
