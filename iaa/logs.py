@@ -50,6 +50,10 @@ _BODY = re.compile(r"body=(['\"]?).*", re.DOTALL)
 _TRACKERISH = re.compile(r'["\'](?:tracker|request_body|latest_message|events|slots|text)["\']\s*:'
                          r'(?!\s*"\[withheld\]")')
 _QUIET_LOGGERS = ("sqlalchemy.engine",)
+# Rasa messages that end with an exception's message, e.g. rasa.server's ErrorResponse
+# ("An unexpected error occurred. Error: {e}") and the bundled channels' failures.
+_EXCEPTION_TAILS = re.compile(r"(An unexpected error occurred\. Error: |Exception when trying to handle message\.)"
+                              r"(?!\[withheld\]).*", re.DOTALL)
 
 
 def _message_of(exc: BaseException) -> str:
@@ -106,6 +110,7 @@ def scrub_text(text: str) -> str:
     text = _TOKEN.sub(r"\1" + WITHHELD, text)
     text = _BEARER.sub(r"\1" + WITHHELD, text)
     text = _BODY.sub("body=" + WITHHELD, text)
+    text = _EXCEPTION_TAILS.sub(r"\1" + WITHHELD, text)
     if _TRACKERISH.search(text):
         head = _TRACKERISH.split(text, 1)[0]
         text = head.rsplit("{", 1)[0] + WITHHELD

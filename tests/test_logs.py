@@ -87,6 +87,8 @@ def test_bodies_trackers_tokens_debug_and_database_statements_are_withheld():
     out = formatted(record("500, Internal Server Error, body='b'{\"request_body\": {\"text\": \"%s\"}}'" % SECRET))
     assert SECRET not in out and "body=[withheld]" in out
     assert SECRET not in formatted(record("tracker %s", {"events": [{"text": SECRET}]}))
+    out = formatted(record(f"An unexpected error occurred. Error: 'could not parse {SECRET}'", name="rasa.server"))
+    assert out == "ERROR rasa.server An unexpected error occurred. Error: [withheld]"
     out = formatted(record("GET http://127.0.0.1:5005/status?token=s3cret&x=1 Authorization: Bearer abc.def"))
     assert "s3cret" not in out and "abc.def" not in out and "token=[withheld]&x=1" in out
     assert SECRET not in formatted(record(f"Received user message '{SECRET}'", level=logging.DEBUG))
