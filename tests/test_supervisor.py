@@ -262,6 +262,7 @@ class Serve:
                 os.killpg(pgid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        pid_file_for(self.ports).unlink(missing_ok=True)  # a killed supervisor's record, in var/
 
 
 def _group_gone(pgid: int, timeout: float) -> bool:
