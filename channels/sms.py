@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from iaa.db import session_scope
+from iaa.errors import invalid
 from iaa.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,17 @@ def _feedback_word(text: str) -> Optional[str]:
 @router.post("/inbound", response_class=Response,
              responses={200: {"content": {"application/xml": {}}, "description": "TwiML reply"},
                         403: {"description": "Bad or missing Twilio signature"},
-                        404: {"description": "SMS is not configured"}})
+                        404: {"description": "SMS is not configured"},
+                        422: {"description": "From is not a phone number in E.164 form"}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/x-www-form-urlencoded": {"schema": {
+                     "type": "object", "required": ["From"],
+                     "properties": {"From": {"type": "string", "pattern": E164.pattern, "description": "the texter, E.164"},
+                                    "Body": {"type": "string", "description": "the text (cut to 2000 characters)"}},
+                     "description": "Twilio's webhook fields; the ones not named here are signed but not used"}}}}})
 async def inbound(request: Request) -> Response:
-    """Twilio's webhook for an incoming text. Answers with TwiML."""
+    """Twilio's webhook for an incoming text. Answers with TwiML. 404 while SMS is not configured;
+    once it is, a request without Twilio's X-Twilio-Signature of the URL and form is refused (403)."""
     settings = request.app.state.settings
     if not settings.sms_enabled:
         raise HTTPException(404, "SMS is not configured for this council")
@@ -95,7 +104,7 @@ async def inbound(request: Request) -> Response:
         raise HTTPException(403, "Twilio signature missing or wrong")
     sender, text = params.get("From", ""), (params.get("Body") or "").strip()
     if not E164.match(sender):
-        raise HTTPException(422, "From must be a phone number in E.164 form")
+        raise invalid(("body", "From"), "must be a phone number in E.164 form")
     if not text:
         return twiml("")
     text = text[: settings.max_message_chars]

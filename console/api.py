@@ -8,14 +8,17 @@ from typing import Any, Dict, List, Literal, Optional
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field, StrictStr, validator
 from sqlalchemy import func, select
 
 from iaa.db import session_scope
+from iaa.errors import invalid, responses
+from iaa.openapi import link
 from iaa.settings import get_settings
 from iaa.texts import fill
-from iaa.validation import encodable, typed_text
+from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
 
 from . import auth, flags
 from .auth import COOKIE, LoginRefused, Staff, require
@@ -28,6 +31,42 @@ STAFF = require("staff", "admin")
 PLANNER = require("planner", "admin")
 ADMIN = require("admin")
 SESSION_RECHECK_SECONDS = 10
+MAX_ID = 2**53 - 1  # ids and offsets: SQLite holds 2**63 - 1; JSON numbers are exact to 2**53
+
+# The sign-in the OpenAPI document declares (iaa/openapi.py adds them to its components).
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": COOKIE,
+                "description": "The session cookie POST /console/api/login sets."},
+    "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+             "description": "csrf_token from the login reply or GET /console/api/me: on every POST."},
+}
+
+
+CONVERSATION_OPERATIONS = (("get", ""), ("post", "/claim"), ("post", "/reply"), ("post", "/notes"),
+                           ("post", "/release"), ("post", "/transfer"), ("post", "/return-to-bot"),
+                           ("post", "/close"))
+
+
+def _to_conversation(pointer: str) -> Dict[str, Any]:
+    """OpenAPI links from a response naming a conversation (its id at `pointer`) to what staff can
+    do with it: schemathesis follows them."""
+    return {f"{method}{suffix.replace('/', '_') or '_conversation'}":
+            link("/console/api/conversations/{cid}" + suffix, method, cid=pointer)
+            for method, suffix in CONVERSATION_OPERATIONS}
+
+
+def _signed_in(*codes: int, write: bool = False, out: Any = None, also: Optional[Dict[int, Any]] = None,
+               links: Optional[Dict[str, Any]] = None, **described: str) -> Dict[str, Any]:
+    """A route's documentation: it needs a session (and for a POST the CSRF header), answers 401
+    without one and 403 to the wrong role (or a missing CSRF token), and these statuses of its own;
+    `out` is the model its 200 is documented with (the reply itself is left as the route built it)."""
+    scheme = {"session": [], "csrf": []} if write else {"session": []}
+    documented = {**(also or {}), **responses(401, 403, *codes, **described)}
+    extra: Dict[str, Any] = {}
+    if out is not None:
+        documented[200] = {"model": out, "description": "Successful Response", **({"links": links} if links else {})}
+        extra["response_model"] = None
+    return {"responses": documented, "openapi_extra": {"security": [scheme]}, **extra}
 
 
 class LoginIn(BaseModel):
@@ -38,7 +77,7 @@ class LoginIn(BaseModel):
 
 
 class TextIn(BaseModel):
-    text: StrictStr
+    text: StrictStr = Field(..., description="1 to 4000 characters, not only spaces", **typed_text_schema(4000))
 
     @validator("text")
     def _text(cls, v: str) -> str:
@@ -46,11 +85,11 @@ class TextIn(BaseModel):
 
 
 class TransferIn(BaseModel):
-    username: StrictStr
+    username: StrictStr = Field(..., max_length=64, description="a member of staff (GET /console/api/staff)")
 
 
 class CloseIn(BaseModel):
-    outcome: StrictStr = Field(..., description=" | ".join(STAFF_OUTCOMES))
+    outcome: StrictStr = Field(..., description=" | ".join(STAFF_OUTCOMES), enum=list(STAFF_OUTCOMES))
 
 
 class ReviewIn(BaseModel):
@@ -125,6 +164,140 @@ class FlagWeeksOut(BaseModel):
     cues: List[FlagCueOut] = Field(..., description="most false alarms first")
 
 
+# -- what the other routes answer, for the OpenAPI document (the responses are built as dicts; these
+# models describe them and tests/test_contract.py checks that they do; extra keys are allowed).
+
+class UserOut(BaseModel):
+    username: str
+    name: str = Field(..., description="first name, as citizens see it")
+    role: Literal["staff", "planner", "admin"]
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(..., description="send it as X-CSRF-Token on every POST")
+
+
+class StaffNameOut(BaseModel):
+    username: str
+    name: str
+
+
+class CallbackOut(BaseModel):
+    phone: str
+    consented_at: Optional[str] = Field(...)
+
+
+class ItemOut(BaseModel):
+    """A conversation as the queue shows it."""
+    id: str
+    status: Literal["bot", "waiting", "with_staff", "closed"]
+    priority: Literal["urgent", "normal"]
+    reason: Optional[str] = Field(..., description="safeguarding | advice | assistance | requested | fallback")
+    language: str
+    channel: str = Field(..., description="web | sms")
+    waiting_since: Optional[str] = Field(...)
+    due_by: Optional[str] = Field(..., description="3 working days after waiting_since")
+    overdue: bool
+    assigned_to: Optional[StaffNameOut] = Field(...)
+    summary: Dict[str, Any]
+    callback: Optional[CallbackOut] = Field(...)
+
+
+class QueueOut(BaseModel):
+    conversations: List[ItemOut]
+
+
+class AuthorOut(BaseModel):
+    name: str
+
+
+class MessageOut(BaseModel):
+    id: int
+    sender: Literal["citizen", "bot", "staff", "system"]
+    text: str = Field(..., description="plain text: show it with textContent only")
+    at: str
+    author: Optional[AuthorOut] = Field(...)
+    flag: FlagOut = Field(None, description="a flagged citizen message's latest flag")
+
+    class Config:
+        never_null = ("flag",)  # left out when there is none
+
+
+class NoteOut(BaseModel):
+    id: int
+    text: str
+    at: str
+    author: AuthorOut
+
+
+class ConversationOut(BaseModel):
+    conversation: ItemOut
+    messages: List[MessageOut]
+    notes: List[NoteOut]
+    flags: List[FlagOut]
+
+
+class ClaimedOut(BaseModel):
+    conversation: ItemOut
+
+
+class ReplyOut(BaseModel):
+    message: MessageOut
+
+
+class NoteAddedOut(BaseModel):
+    note: NoteOut
+
+
+class StatusOut(BaseModel):
+    status: Literal["bot", "waiting", "with_staff", "closed"] = Field(..., description="the conversation's status now")
+
+
+class CannedReplyOut(BaseModel):
+    id: str
+    title: str
+    text: str
+
+
+class CannedRepliesOut(BaseModel):
+    replies: List[CannedReplyOut]
+
+
+class StaffListOut(BaseModel):
+    staff: List[StaffNameOut]
+
+
+class AuditEntryOut(BaseModel):
+    at: str
+    user: Optional[str] = Field(..., description="the username, kept if the account is deleted")
+    action: str
+    conversation_id: Optional[str] = Field(...)
+    detail: str
+
+
+class AuditOut(BaseModel):
+    entries: List[AuditEntryOut]
+    total: int
+
+
+class StatsOut(BaseModel):
+    """Counts for planners: no text, no identifiers."""
+    from_: str = Field(..., alias="from", description="YYYY-MM-DD")
+    to: str
+    total: int
+    by_outcome: Dict[str, int]
+    by_topic: Dict[str, int]
+    by_theme: Dict[str, int]
+    by_channel: Dict[str, int]
+    by_language: Dict[str, int]
+    by_enquirer: Dict[str, int]
+    by_staff_outcome: Dict[str, int]
+    feedback: Dict[str, int]
+    unmet_need_by_theme: Dict[str, int]
+    unmet_need_by_area: Dict[str, int]
+
+
 def _desk(request) -> StaffDesk:
     return request.app.state.desk
 
@@ -181,7 +354,9 @@ def _sign_in_backoff(app) -> auth.SignInBackoff:
     return backoff
 
 
-@router.post("/console/api/login")
+@router.post("/console/api/login", response_model=None,
+              responses={200: {"model": SessionOut, "description": "Signed in: the cookie is set"},
+                         **responses(401, 429, d401="Wrong username or password")})
 async def login(body: LoginIn, request: Request, response: Response) -> Dict[str, Any]:
     # uvicorn has already applied X-Forwarded-For from trusted proxies to request.client.
     address = request.client.host if request.client else ""
@@ -196,7 +371,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> Dict[str
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
-@router.post("/console/api/logout", status_code=204)
+@router.post("/console/api/logout", status_code=204, **_signed_in(write=True))
 def logout(request: Request, staff: Staff = Depends(require("staff", "planner", "admin"))) -> Response:
     auth.logout(request.cookies.get(COOKIE, ""))
     with session_scope() as db:
@@ -206,99 +381,121 @@ def logout(request: Request, staff: Staff = Depends(require("staff", "planner", 
     return response
 
 
-@router.get("/console/api/me")
+@router.get("/console/api/me", **_signed_in(out=SessionOut))
 def me(staff: Staff = Depends(require("staff", "planner", "admin"))) -> Dict[str, Any]:
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
 # -- queue and conversations ---------------------------------------------------------------------
 
-@router.get("/console/api/queue")
+@router.get("/console/api/queue", **_signed_in(out=QueueOut, links=_to_conversation("/conversations/0/id")))
 async def queue(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"conversations": await _run(_desk(request).queue)}
 
 
-@router.get("/console/api/conversations/{cid}")
+@router.get("/console/api/conversations/{cid}",
+            **_signed_in(404, out=ConversationOut, d404="No such conversation",
+                         links=_to_conversation("/conversation/id")))
 async def conversation(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return await _run(_desk(request).conversation, staff, cid)
 
 
-@router.post("/console/api/conversations/{cid}/claim")
+@router.post("/console/api/conversations/{cid}/claim",
+              **_signed_in(404, 409, 502, write=True, out=ClaimedOut, links=_to_conversation("/conversation/id")))
 async def claim(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"conversation": await _run(_desk(request).claim, staff, cid)}
 
 
-@router.post("/console/api/conversations/{cid}/reply")
+@router.post("/console/api/conversations/{cid}/reply", **_signed_in(404, 409, 502, write=True, out=ReplyOut))
 async def reply(cid: str, body: TextIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"message": await _run(_desk(request).reply, staff, cid, body.text)}
 
 
-@router.post("/console/api/conversations/{cid}/notes")
+@router.post("/console/api/conversations/{cid}/notes", **_signed_in(404, write=True, out=NoteAddedOut))
 async def note(cid: str, body: TextIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"note": await _run(_desk(request).note, staff, cid, body.text)}
 
 
-@router.post("/console/api/conversations/{cid}/release")
+@router.post("/console/api/conversations/{cid}/release", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def release(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).release, staff, cid)
     return {"status": "waiting"}
 
 
-@router.post("/console/api/conversations/{cid}/transfer")
+@router.post("/console/api/conversations/{cid}/transfer", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def transfer(cid: str, body: TransferIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).transfer, staff, cid, body.username)
     return {"status": "with_staff"}
 
 
-@router.post("/console/api/conversations/{cid}/return-to-bot")
+@router.post("/console/api/conversations/{cid}/return-to-bot",
+              **_signed_in(404, 409, 502, 503, write=True, out=StatusOut))
 async def return_to_bot(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).return_to_bot, staff, cid)
     return {"status": "bot"}
 
 
-@router.post("/console/api/conversations/{cid}/close")
+@router.post("/console/api/conversations/{cid}/close", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def close(cid: str, body: CloseIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).close, staff, cid, body.outcome)
     return {"status": "closed"}
 
 
-@router.get("/console/api/canned-replies")
+@router.get("/console/api/canned-replies", **_signed_in(out=CannedRepliesOut))
 def canned_replies(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     profile = request.app.state.profile()
     return {"replies": [{"id": r["id"], "title": r["title"], "text": fill(r["text"], profile)}
                         for r in request.app.state.canned_replies]}
 
 
-@router.get("/console/api/staff")
+@router.get("/console/api/staff", **_signed_in(out=StaffListOut))
 async def staff_list(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"staff": await _run(_desk(request).staff_list)}
 
 
 # -- safeguarding flags -----------------------------------------------------------------------
 
-@router.post("/console/api/flags/{flag_id}/review", response_model=FlagReviewOut)
-async def review_flag(flag_id: int, body: ReviewIn, request: Request,
+_EXAMPLE = {"lang": {"enum": ["en", "cy"]}, "kind": {"const": "from_review"}, "text": {"type": "string"}}
+# The export's YAML document (after its comment header), as the OpenAPI document describes it.
+EXPORT_SCHEMA = {
+    "type": "object", "required": ["risky", "benign"], "additionalProperties": False,
+    "properties": {
+        "risky": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                             "required": ["concern", "lang", "kind", "text"],
+                                             "properties": {"concern": {"type": "string"}, **_EXAMPLE}}},
+        "benign": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                              "required": ["lang", "kind", "text"], "properties": _EXAMPLE}},
+    },
+}
+
+
+@router.post("/console/api/flags/{flag_id}/review", response_model=FlagReviewOut,
+              **_signed_in(404, write=True, d404="No such flag"))
+async def review_flag(body: ReviewIn, request: Request, flag_id: int = PathParam(..., ge=1, le=MAX_ID),
                       staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return {"flag": await _run(_desk(request).review_flag, staff, flag_id, body.review)}
 
 
-@router.get("/console/api/safeguarding/weeks", response_model=FlagWeeksOut)
+@router.get("/console/api/safeguarding/weeks", response_model=FlagWeeksOut, **_signed_in())
 async def flag_weeks(request: Request, weeks: int = Query(12, ge=1, le=104),
                      staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     timezone = request.app.state.profile().opening_hours.timezone
     return await to_thread.run_sync(flags.weeks, weeks, timezone)
 
 
-@router.get("/console/api/safeguarding/flags", response_model=FlagListOut)
+@router.get("/console/api/safeguarding/flags", response_model=FlagListOut,
+            **_signed_in(also={200: {"description": "Successful Response", "links": {
+                "review": link("/console/api/flags/{flag_id}/review", "post", flag_id="/flags/0/id"),
+                **_to_conversation("/flags/0/conversation_id")}}}))
 async def flag_list(reviewed: Optional[bool] = Query(None, description="false: only those not yet reviewed"),
                     limit: int = Query(50, ge=1, le=500), staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     return await to_thread.run_sync(flags.recent, reviewed, limit)
 
 
 @router.get("/console/api/safeguarding/export", response_class=Response,
-            responses={200: {"content": {"text/yaml": {}},
-                             "description": "candidate labelled examples, for a person to check"}})
-async def flag_export(since: Optional[dt.date] = Query(None, description="only flags reviewed on or after"),
+            **_signed_in(also={200: {"content": {"text/yaml": {"schema": EXPORT_SCHEMA}},
+                                     "description": "candidate labelled examples, for a person to check"}}))
+async def flag_export(since: Optional[IsoDate] = Query(None, description="only flags reviewed on or after"),
                       staff: Staff = Depends(ADMIN)) -> Response:
     text = await to_thread.run_sync(flags.export, staff, since)
     name = f"safeguarding-candidates-{dt.date.today().isoformat()}.yml"
@@ -308,8 +505,8 @@ async def flag_export(since: Optional[dt.date] = Query(None, description="only f
 
 # -- admin and planners --------------------------------------------------------------------------
 
-@router.get("/console/api/audit")
-def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0),
+@router.get("/console/api/audit", **_signed_in(out=AuditOut))
+def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
               staff: Staff = Depends(ADMIN)) -> Dict[str, Any]:
     with session_scope() as db:
         total = db.scalar(select(func.count()).select_from(AuditEntry))
@@ -320,15 +517,15 @@ def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0
     return {"entries": entries, "total": total}
 
 
-@router.get("/console/api/stats")
-def enquiry_stats(date_from: Optional[dt.date] = Query(None, alias="from"),
-                  date_to: Optional[dt.date] = Query(None, alias="to"),
+@router.get("/console/api/stats", **_signed_in(out=StatsOut))
+def enquiry_stats(date_from: Optional[IsoDate] = Query(None, alias="from"),
+                  date_to: Optional[IsoDate] = Query(None, alias="to"),
                   staff: Staff = Depends(PLANNER)) -> Dict[str, Any]:
     today = dt.date.today()
     date_to = date_to or today
     date_from = date_from or date_to - dt.timedelta(days=30)
     if date_from > date_to:
-        raise HTTPException(422, "'from' must not be after 'to'")
+        raise invalid(("query", "from"), "'from' must not be after 'to'")
     return stats(date_from, date_to)
 
 

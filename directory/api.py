@@ -16,26 +16,122 @@ ignoring it (a misspelt filter must not quietly return everything).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.dependencies.utils import get_flat_dependant
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, or_, select
 
 from iaa.db import session_scope
+from iaa.errors import invalid, responses
+from iaa.validation import date_time_utc, full_date
 
 from . import lexicon as lx
 from .export import API_DETAILS, export_services, paged, taxonomy_to_oruk, term_to_oruk
 from .models import Address, Service, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm
 from .search import THEMES, get_search
 
-STATUS_PATTERN = "^(active|inactive|defunct|temporarily closed)$"
 MAX_PAGE = 10_000  # per_page <= 100: a million services is more than any council directory holds
 MAX_PER_PAGE = 100
 
 
-def _bad(field: str, message: str) -> HTTPException:
-    return HTTPException(status_code=422, detail=[{"loc": ["query", field], "msg": message, "type": "value_error"}])
+# -- what the routes answer, for the OpenAPI document (built as dicts; these models describe them,
+# and tests/test_contract.py checks that they do). ORUK leaves out what is empty: no nulls.
+
+class _Compact(BaseModel):
+    class Config:
+        never_null = "*"  # a field with nothing in it is left out, never sent as null
+
+
+class ApiDetailsOut(BaseModel):
+    version: str
+    profile: str
+    openapi_url: str
+
+
+class _Paged(BaseModel):
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    first_page: bool
+    last_page: bool
+    empty: bool
+
+
+class ServicesPageOut(_Paged):
+    contents: List[Dict[str, Any]] = Field(..., description="Open Referral UK 3.0 full service objects")
+
+
+class TermOut(_Compact):
+    id: str
+    name: str
+    description: str
+    parent_id: str = None
+    taxonomy: str = None
+    taxonomy_id: str = None
+    term_uri: str = None
+    term: str = None
+    name_cy: str = None
+
+
+class TaxonomyOut(_Compact):
+    id: str
+    name: str
+    description: str
+    uri: str = None
+    version: str = None
+
+
+class TaxonomyWithTermsOut(TaxonomyOut):
+    taxonomy_terms: List[TermOut]
+
+
+class TermsPageOut(_Paged):
+    contents: List[TermOut]
+
+
+class TaxonomiesPageOut(_Paged):
+    contents: List[TaxonomyOut]
+
+
+class SearchQueryOut(BaseModel):
+    q: str
+    town: Optional[str] = Field(..., description="the town understood, in English; null for none")
+    outside: Optional[str] = Field(..., description="a place named outside the county, if any")
+    theme: Optional[str] = Field(...)
+    age: Optional[int] = Field(...)
+    welsh: bool
+    free: bool
+    limit: int
+    offset: int
+    lang: Literal["en", "cy"]
+
+
+class SearchResultOut(BaseModel):
+    service_id: str
+    score: float
+    reason: str = Field(..., description="why it matched, in plain words")
+    card: Dict[str, Any] = Field(..., description="what the chat shows of the service")
+
+
+class SearchOut(BaseModel):
+    query: SearchQueryOut
+    count: int
+    results: List[SearchResultOut]
+
+
+def _documented(model, more: Optional[Dict[int, Any]] = None) -> Dict[str, Any]:
+    """Decorator kwargs: the 200 documented with `model` (and `more` statuses); the reply is left
+    as the route built it."""
+    return {"response_model": None,
+            "responses": {200: {"model": model, "description": "Successful Response"}, **(more or {})}}
+
+
+def _bad(field: str, message: str) -> RequestValidationError:
+    return invalid(("query", field), message)  # the one error shape: problems [{"field": "query.<field>"}]
 
 
 def reject_unknown_parameters(request: Request) -> None:
@@ -50,7 +146,8 @@ def reject_unknown_parameters(request: Request) -> None:
             raise _bad(name, f"unknown parameter {name!r}; this endpoint takes: {takes}")
 
 
-router = APIRouter(tags=["directory"], dependencies=[Depends(reject_unknown_parameters)])
+# Every endpoint can answer 422: a query parameter it does not take is named, not ignored.
+router = APIRouter(tags=["directory"], dependencies=[Depends(reject_unknown_parameters)], responses=responses(422))
 
 
 def _page(page: int = Query(1, ge=1, le=MAX_PAGE, description=f"page number, from 1 to {MAX_PAGE}"),
@@ -58,7 +155,8 @@ def _page(page: int = Query(1, ge=1, le=MAX_PAGE, description=f"page number, fro
     return page, per_page
 
 
-def _json_only(format: Optional[str] = Query(None, description="json (ndjson is not offered)")) -> None:
+def _json_only(format: Optional[str] = Query(None, description="json (ndjson is not offered)",
+                                             json_schema_extra={"pattern": "^[jJ][sS][oO][nN]$"})) -> None:
     if format is not None and format.lower() != "json":
         raise _bad("format", f"format {format!r} is not offered: this API returns paged json only")
 
@@ -80,15 +178,22 @@ def _search_text(search: Optional[str], text: Optional[str]) -> Optional[str]:
     return value or None
 
 
+# What modified_after takes, in the OpenAPI document too: an RFC 3339 date-time, a date, or nothing.
+DATE_OR_DATE_TIME = {"anyOf": [{"format": "date-time"}, {"format": "date"}, {"const": ""}]}
+
+
 def _datetime(name: str, value: Optional[str]) -> Optional[dt.datetime]:
-    if value is None or not value.strip():
+    """Naive UTC, as the importer writes last_modified; a date is its midnight (UTC)."""
+    if value is None or value == "":
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return date_time_utc(value)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.combine(full_date(value), dt.time())
     except ValueError:
         raise _bad(name, f"{value!r} is not a date-time like 2026-11-23T09:00:00Z (or a date like 2026-11-23)")
-    # Stored as UTC without a zone, as the importer writes last_modified.
-    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _town_cities(db, town: str) -> List[str]:
@@ -105,12 +210,12 @@ def _town_cities(db, town: str) -> List[str]:
     return [c for c in cities if search.resolve_town(c) == located.town]
 
 
-@router.get("/oruk", summary="Open Referral UK API details")
+@router.get("/oruk", summary="Open Referral UK API details", **_documented(ApiDetailsOut))
 def api_details() -> Dict[str, str]:
     return dict(API_DETAILS)
 
 
-@router.get("/oruk/services", summary="Services (Open Referral UK 3.0, paged)")
+@router.get("/oruk/services", summary="Services (Open Referral UK 3.0, paged)", **_documented(ServicesPageOut))
 def list_services(
     paging=Depends(_page),
     _format=Depends(_json_only),
@@ -119,12 +224,13 @@ def list_services(
     taxonomy_term_id: Optional[str] = Query(None, max_length=64, description="services with this term"),
     taxonomy_id: Optional[str] = Query(None, max_length=64, description="services with any term of this taxonomy"),
     organization_id: Optional[str] = Query(None, max_length=64, description="services this organisation provides"),
-    modified_after: Optional[str] = Query(None, max_length=40,
-                                          description="services last modified on or after this date-time"),
+    modified_after: Optional[str] = Query(None, max_length=40, **DATE_OR_DATE_TIME,
+                                          description="services last modified on or after this date-time "
+                                                      "(RFC 3339, e.g. 2026-11-23T09:00:00Z) or date"),
     town: Optional[str] = Query(None, max_length=120, description="town or city of a location (English or Welsh)"),
-    status: Optional[str] = Query(None, regex=STATUS_PATTERN),
-    full: bool = Query(True, description="full service objects (the only form published)"),
-    minimal: bool = Query(False, description="not offered"),
+    status: Optional[Literal["active", "inactive", "defunct", "temporarily closed"]] = Query(None),
+    full: bool = Query(True, description="full service objects (the only form published)", enum=[True]),
+    minimal: bool = Query(False, description="not offered", enum=[False]),
 ) -> Dict[str, Any]:
     page, per_page = paging
     if not full:
@@ -164,7 +270,8 @@ def list_services(
     return paged(contents, total, page, per_page)
 
 
-@router.get("/oruk/services/{service_id}", summary="One service (Open Referral UK 3.0 full service object)")
+@router.get("/oruk/services/{service_id}", summary="One service (Open Referral UK 3.0 full service object)",
+            responses=responses(404, d404="No service with that id"))
 def get_service(service_id: str) -> Dict[str, Any]:
     with session_scope() as db:
         found = export_services(db, [service_id])
@@ -173,7 +280,7 @@ def get_service(service_id: str) -> Dict[str, Any]:
     return found[0]
 
 
-@router.get("/oruk/taxonomies", summary="Taxonomies (paged)")
+@router.get("/oruk/taxonomies", summary="Taxonomies (paged)", **_documented(TaxonomiesPageOut))
 def list_taxonomies(paging=Depends(_page), _format=Depends(_json_only),
                     search: Optional[str] = Query(None, max_length=200, description="words in the name or description"),
                     ) -> Dict[str, Any]:
@@ -188,7 +295,8 @@ def list_taxonomies(paging=Depends(_page), _format=Depends(_json_only),
     return paged(contents, total, page, per_page)
 
 
-@router.get("/oruk/taxonomies/{taxonomy_id}", summary="One taxonomy with its terms")
+@router.get("/oruk/taxonomies/{taxonomy_id}", summary="One taxonomy with its terms",
+            **_documented(TaxonomyWithTermsOut, responses(404, d404="No taxonomy with that id")))
 def get_taxonomy(taxonomy_id: str) -> Dict[str, Any]:
     with session_scope() as db:
         tax = db.get(Taxonomy, taxonomy_id)
@@ -199,7 +307,7 @@ def get_taxonomy(taxonomy_id: str) -> Dict[str, Any]:
         return taxonomy_to_oruk(tax, terms)
 
 
-@router.get("/oruk/taxonomy_terms", summary="Taxonomy terms (paged)")
+@router.get("/oruk/taxonomy_terms", summary="Taxonomy terms (paged)", **_documented(TermsPageOut))
 def list_taxonomy_terms(
     paging=Depends(_page),
     _format=Depends(_json_only),
@@ -227,7 +335,8 @@ def list_taxonomy_terms(
     return paged(contents, total, page, per_page)
 
 
-@router.get("/oruk/taxonomy_terms/{term_id}", summary="One taxonomy term")
+@router.get("/oruk/taxonomy_terms/{term_id}", summary="One taxonomy term",
+            **_documented(TermOut, responses(404, d404="No taxonomy term with that id")))
 def get_taxonomy_term(term_id: str) -> Dict[str, Any]:
     with session_scope() as db:
         term = db.get(TaxonomyTerm, term_id)
@@ -236,17 +345,19 @@ def get_taxonomy_term(term_id: str) -> Dict[str, Any]:
         return term_to_oruk(term, with_taxonomy=False)
 
 
-@router.get("/api/directory/search", summary="Search the directory (ranked, with reasons and cards)")
+@router.get("/api/directory/search", summary="Search the directory (ranked, with reasons and cards)",
+            **_documented(SearchOut))
 def search_directory(
     q: str = Query("", max_length=300, description="what is wanted, in English or Welsh"),
     town: Optional[str] = Query(None, max_length=120, description="a town, in English or Welsh"),
-    theme: Optional[str] = Query(None, description="a theme code from TAXONOMY.md, e.g. older_people"),
+    theme: Optional[str] = Query(None, description="a theme code from TAXONOMY.md, e.g. older_people",
+                                 enum=list(THEMES)),
     age: Optional[int] = Query(None, ge=0, le=150),
     welsh: bool = Query(False, description="only services that work in Welsh"),
     free: bool = Query(False, description="only free services"),
     limit: int = Query(3, ge=1, le=20),
     offset: int = Query(0, ge=0, le=1000),
-    lang: str = Query("en", regex="^(en|cy)$", description="language of the cards"),
+    lang: Literal["en", "cy"] = Query("en", description="language of the cards"),
 ) -> Dict[str, Any]:
     if theme is not None and theme not in THEMES:
         raise _bad("theme", f"unknown theme {theme!r}; use one of: {', '.join(THEMES)}")

@@ -9,10 +9,8 @@ from typing import Any, Dict, Optional
 import httpx
 from anyio import to_thread
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy import text
 
 from channels.bot import BotClient
@@ -23,6 +21,7 @@ from channels.sms import router as sms_router
 from channels.web.api import router as chat_router
 from channels.web.demo import render_demo_page
 from channels.web.frame import router as frame_router
+from console.api import SECURITY_SCHEMES as CONSOLE_SECURITY
 from console.api import STATIC as CONSOLE_STATIC
 from console.api import router as console_router
 from console.canned import load_canned_replies
@@ -32,6 +31,9 @@ from safeguarding import load_detector
 
 from . import __version__
 from .db import get_engine
+from .errors import READY_RESPONSES
+from .errors import install as install_error_handlers
+from .openapi import install as install_openapi
 from .profile import cached_profile
 from .settings import Settings, get_settings
 
@@ -67,28 +69,15 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         lifespan=lifespan,
     )
 
-    @app.exception_handler(RequestValidationError)
-    async def _bad_input(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": "body" if e.get("type") == "json_invalid"
-             else ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": _plain(e)}
-            for e in exc.errors()
-        ]
-        return JSONResponse({"detail": problems}, status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        detail = exc.detail
-        if exc.status_code == 400 and detail == "There was an error parsing the body":
-            detail = "the body must be JSON encoded as UTF-8"
-        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+    install_error_handlers(app)  # the one error shape: iaa/errors.py
+    install_openapi(app, CONSOLE_SECURITY)  # a schema that says what the service does
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> Dict[str, str]:
         """The process is alive."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get("/readyz", tags=["operations"], response_model=None, responses=READY_RESPONSES)
     async def readyz() -> JSONResponse:
         """The database, the Rasa server (with a model loaded) and the action server are reachable."""
         checks = {
@@ -97,8 +86,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             "action_server": await _check_url(f"{settings.action_url.rstrip('/')}/health"),
         }
         ok = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
-                            status_code=200 if ok else 503)
+        if ok:
+            return JSONResponse({"status": "ready", "checks": checks})
+        down = ", ".join(f"{name} ({state})" for name, state in checks.items() if state != "ok")
+        return JSONResponse({"detail": f"Not ready: {down}.", "status": "not ready", "checks": checks},
+                            status_code=503)
 
     app.state.canned_replies = canned
     app.state.settings = settings
@@ -115,18 +107,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return HTMLResponse(render_demo_page(app.state.profile()))
 
     return app
-
-
-def _plain(error: Dict[str, Any]) -> str:
-    kind = error.get("type", "")
-    if kind in ("json_invalid", "value_error.jsondecode"):
-        reason = (error.get("ctx") or {}).get("error", "")
-        return f"the body is not valid JSON ({reason})" if reason else "the body is not valid JSON"
-    if kind == "value_error.extra":
-        return "unknown field"
-    if kind == "value_error.missing":
-        return "this field is required"
-    return error.get("msg", "invalid")
 
 
 def _check_database() -> str:

@@ -48,15 +48,17 @@ def test_openapi_documents_the_chat_contract(client):
     ({"text": "x" * 10_000}, "text", "the most is 2000"),
     ({}, "text", "required"),
     ({"text": 42}, "text", "str"),
-    ({"text": "hi", "lang": "fr"}, "lang", "string does not match"),
+    ({"text": "hi", "lang": "fr"}, "lang", "permitted: 'en', 'cy'"),
     ({"text": "hi", "conversation_id": "../etc/passwd"}, "conversation_id", "string does not match"),
     ({"text": "hi", "colour": "red"}, "colour", "unknown field"),
 ])
 def test_bad_input_gets_a_clear_422(client, body, field, words):
     r = client.post("/api/chat", json=body)
     assert r.status_code == 422
-    problems = r.json()["detail"]
+    body = r.json()
+    problems = body["problems"]
     assert any(p["field"] == field and words in p["problem"] for p in problems), problems
+    assert isinstance(body["detail"], str) and field in body["detail"]
 
 
 def test_invalid_json_is_a_422(client):
@@ -74,7 +76,7 @@ def test_non_utf8_body_is_a_4xx(client):
 def test_a_lone_surrogate_is_a_422_not_a_500(client):
     r = client.post("/api/chat", content=b'{"text": "help \\ud800 me"}', headers={"content-type": "application/json"})
     assert r.status_code == 422
-    assert any(p["field"] == "text" and "surrogate" in p["problem"] for p in r.json()["detail"])
+    assert any(p["field"] == "text" and "surrogate" in p["problem"] for p in r.json()["problems"])
 
 
 def test_unknown_conversation_is_a_404(client):

@@ -5,7 +5,7 @@ import asyncio
 import json
 import logging
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Literal, Optional
 
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, WebSocketDisconnect
@@ -14,7 +14,9 @@ from pydantic import BaseModel, Field, StrictStr, validator
 from channels.conversations import ConversationService, Turn, UnknownConversation
 from iaa.db import session_scope
 from iaa.models import Conversation
-from iaa.validation import typed_text
+from iaa.errors import responses
+from iaa.openapi import link
+from iaa.validation import typed_text, typed_text_schema
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
@@ -26,8 +28,9 @@ CONVERSATION_ID = r"^[0-9a-f]{32}$"
 class ChatIn(BaseModel):
     conversation_id: Optional[str] = Field(None, regex=CONVERSATION_ID,
                                            description="Omit to start a new conversation.")
-    text: StrictStr = Field(..., description=f"What the citizen typed, 1 to {MAX_TEXT} characters.")
-    lang: Optional[str] = Field(None, regex="^(en|cy)$", description="en or cy; omit to keep the current language.")
+    text: StrictStr = Field(..., description=f"What the citizen typed, 1 to {MAX_TEXT} characters, not only spaces.",
+                            **typed_text_schema(MAX_TEXT))
+    lang: Optional[Literal["en", "cy"]] = Field(None, description="en or cy; omit to keep the current language.")
 
     class Config:
         extra = "forbid"
@@ -76,7 +79,9 @@ async def _handle(service: ConversationService, conversation_id: Optional[str], 
 
 
 @router.post("", response_model=ChatOut, response_model_exclude_unset=True,
-             responses={404: {"description": "Unknown conversation"}, 422: {"description": "Bad input"}})
+             responses={200: {"description": "The replies", "links": {"messages": link(
+                 "/api/chat/{conversation_id}/messages", "get", conversation_id="/conversation_id")}},
+                 **responses(404, 422, d404="Unknown conversation")})
 async def chat(body: ChatIn, request: Request) -> Dict[str, Any]:
     """Send a citizen's message; get the replies. Start a conversation by omitting conversation_id."""
     try:
@@ -87,9 +92,9 @@ async def chat(body: ChatIn, request: Request) -> Dict[str, Any]:
 
 
 @router.get("/{conversation_id}/messages", response_model=ChatOut, response_model_exclude_unset=True,
-            responses={404: {"description": "Unknown conversation"}, 422: {"description": "Bad input"}})
+            responses=responses(404, 422, d404="Unknown conversation"))
 async def messages_since(request: Request, conversation_id: str = Path(..., regex=CONVERSATION_ID),
-                         after: int = Query(0, ge=0, le=2**62, description="Only messages with a larger id")
+                         after: int = Query(0, ge=0, le=2**53 - 1, description="Only messages with a larger id")
                          ) -> Dict[str, Any]:
     """What the citizen was sent after message `after` (staff replies, the bot, the service), up
     to 200 at a time: for a widget that reconnects, reloads or polls without a websocket."""

@@ -411,7 +411,7 @@ def test_flag_reviews_refuse_bad_values_unknown_flags_planners_and_forgeries(app
     _, _, flag_id = flagged_conversation()
     sam, planner = signed_in(app, "sam"), signed_in(app, "pat")
     r = sam.post(f"/console/api/flags/{flag_id}/review", json={"review": "maybe"})
-    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "review"
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "review"
     assert sam.post(f"/console/api/flags/{flag_id}/review", json={}).status_code == 422
     r = sam.post("/console/api/flags/999999/review", json={"review": "real"})
     assert r.status_code == 404 and r.json()["detail"] == "No such flag"

@@ -63,8 +63,10 @@ def client(directory_db):
     from fastapi.testclient import TestClient
 
     from directory.api import router
+    from iaa.errors import install
 
     app = FastAPI()
+    install(app)  # the front door's one error shape
     app.include_router(router)
     with TestClient(app) as c:
         yield c

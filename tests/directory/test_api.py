@@ -82,7 +82,7 @@ def test_taxonomies_and_terms(client, repo_root):
 ])
 def test_bad_list_params_are_422(client, params, field):
     r = client.get("/oruk/services", params=params)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", field]
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == f"query.{field}"
 
 
 def test_search_api_returns_reasons_and_cards(client):
@@ -109,4 +109,4 @@ def test_search_api_returns_reasons_and_cards(client):
 def test_bad_search_params_are_422(client, params, field):
     r = client.get("/api/directory/search", params=params)
     assert r.status_code == 422, r.text
-    assert r.json()["detail"][0]["loc"] == ["query", field]
+    assert r.json()["problems"][0]["field"] == f"query.{field}"

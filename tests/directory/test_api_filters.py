@@ -24,8 +24,8 @@ def test_every_endpoint_names_a_parameter_it_does_not_take(client, directory_db,
     url = path.format(sid=directory_db[0]["id"], tax=term["taxonomy_id"], term=term["id"])
     r = client.get(url, params={"txet": "lunch"})
     assert r.status_code == 422, r.text
-    problem = r.json()["detail"][0]
-    assert problem["loc"] == ["query", "txet"] and "unknown parameter 'txet'" in problem["msg"]
+    problem = r.json()["problems"][0]
+    assert problem["field"] == "query.txet" and "unknown parameter 'txet'" in problem["problem"]
     assert client.get(url).status_code == 200
 
 
@@ -37,7 +37,7 @@ def test_search_is_the_oruk_name_and_text_still_works(client):
     both = _all(client, "/oruk/services", search="ammanford luncheon")
     assert "Friendship Luncheon Club Ammanford" in [s["name"] for s in both]
     r = client.get("/oruk/services", params={"search": "lunch", "text": "respite"})
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "text"]
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "query.text"
 
 
 def test_taxonomy_and_organisation_filters(client, directory_db):
@@ -61,7 +61,7 @@ def test_modified_after(client, directory_db):
     assert all(s["last_modified"] >= "2026-11-01" for s in recent)
     assert len(_all(client, "/oruk/services", modified_after="2026-11-01")) == len(recent)  # a date is midnight
     r = client.get("/oruk/services", params={"modified_after": "last tuesday"})
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "modified_after"]
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "query.modified_after"
 
 
 @pytest.mark.parametrize("params,field,words", [
@@ -76,8 +76,8 @@ def test_modified_after(client, directory_db):
 def test_what_the_services_list_cannot_do_is_a_clear_422(client, params, field, words):
     r = client.get("/oruk/services", params=params)
     assert r.status_code == 422, r.text
-    problem = r.json()["detail"][0]
-    assert problem["loc"] == ["query", field] and words in problem["msg"], problem
+    problem = r.json()["problems"][0]
+    assert problem["field"] == f"query.{field}" and words in problem["problem"], problem
 
 
 def test_paging_is_bounded_on_taxonomies_and_terms_too(client):
