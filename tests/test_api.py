@@ -38,8 +38,36 @@ def test_readyz_names_what_is_down(client):
 def test_openapi_documents_the_chat_contract(client):
     spec = client.get("/openapi.json").json()
     assert "/api/chat" in spec["paths"]
-    out = spec["components"]["schemas"]["ChatOut"]["properties"]
+    schemas = spec["components"]["schemas"]
+    out = schemas["ChatOut"]["properties"]
     assert {"conversation_id", "status", "language", "messages", "handoff"} <= set(out)
+    # Sent as null, so declared nullable (OpenAPI 3.1); limits in the schema; one error shape.
+    assert {"type": "null"} in out["handoff"]["anyOf"] and {"type": "null"} in out["last_message_id"]["anyOf"]
+    text = schemas["ChatIn"]["properties"]["text"]
+    assert (text["minLength"], text["maxLength"]) == (1, 2000) and "pattern" in text
+    assert schemas["TextIn"]["properties"]["text"]["maxLength"] == 4000
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            assert {"413", "429", "500"} <= set(op["responses"]), (method, path)
+            assert "Retry-After" in op["responses"]["429"]["headers"]
+            for code, response in op["responses"].items():
+                if code.startswith(("4", "5")) and not (path == "/readyz" and code == "503"):
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+            if path.startswith("/console/api/") and path != "/console/api/login":
+                assert {"401", "403"} <= set(op["responses"]) and op["security"], (method, path)
+
+
+def test_every_error_has_the_one_shape(client):
+    assert client.get("/api/chat/" + "0" * 32 + "/messages").json() == {"detail": "No conversation with that id."}
+    r = client.get("/api/chat/" + "0" * 32 + "/messages", params={"after": -1})
+    assert r.status_code == 422 and set(r.json()) == {"detail", "problems"}
+    assert r.json()["problems"][0]["field"] == "query.after"
+    r = client.get("/console/api/queue")
+    assert r.status_code == 401 and r.json() == {"detail": "Sign in first"}
+    r = client.delete("/api/chat")
+    assert r.status_code == 405 and set(r.json()) == {"detail"} and r.headers["allow"] == "POST"
 
 
 @pytest.mark.parametrize("body, field, words", [
