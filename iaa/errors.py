@@ -87,7 +87,6 @@ DESCRIPTIONS = {
     404: "Not found",
     409: "Conflicts with the conversation's current state",
     413: "The request body is larger than this service accepts",
-    415: "The body's media type is not one this operation takes",
     422: "The input is not valid: see problems",
     429: "Too many requests: try again after Retry-After seconds",
     500: "Something went wrong in the front door",

@@ -7,7 +7,10 @@ schemathesis against the running front door to hold it to that):
   many requests, with Retry-After) and 500; 400 on those that take a body;
 - a field that can be null says so (OpenAPI 3.1: `anyOf [..., {"type": "null"}]`): pydantic 1
   writes Optional[X] as plain X;
-- the console's cookie session and CSRF header as security schemes."""
+- the console's cookie session and CSRF header as security schemes.
+
+What each route adds itself: its own statuses and response models (iaa.errors.responses), limits
+and enums on its fields and parameters, and links between operations (link())."""
 from __future__ import annotations
 
 import copy
