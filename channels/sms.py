@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from iaa.db import session_scope
+from iaa.db import read_scope, session_scope
 from iaa.errors import invalid
 from iaa.models import Conversation
 
@@ -80,6 +80,7 @@ def _feedback_word(text: str) -> Optional[str]:
 @router.post("/inbound", response_class=Response,
              responses={200: {"content": {"application/xml": {}}, "description": "TwiML reply"},
                         403: {"description": "Bad or missing Twilio signature"},
+                        429: {"description": "Too many texts from this number; see Retry-After"},
                         404: {"description": "SMS is not configured"},
                         422: {"description": "From is not a phone number in E.164 form"}},
              openapi_extra={"requestBody": {"required": True, "content": {
@@ -109,10 +110,14 @@ async def inbound(request: Request) -> Response:
         return twiml("")
     text = text[: settings.max_message_chars]
     service = request.app.state.conversations
+    # Per number (every text arrives from Twilio's addresses): a refused text is not kept, and
+    # Twilio is told to stop (429 with Retry-After) rather than being sent a reply to pay for.
+    request.app.state.limits.sms_per_number.hit(sender)
     cid = await to_thread.run_sync(_open_conversation, sender)
     if cid and _feedback_word(text) and await to_thread.run_sync(_is_closed, cid):
         text = '/feedback{"answer": "%s"}' % _feedback_word(text)
-    turn = await to_thread.run_sync(service.handle_citizen_message, cid, text, None, "sms")
+    turn = await to_thread.run_sync(service.handle_citizen_message, cid, text, None, "sms",
+                                    limiter=request.app.state.chat_threads)
     if cid is None:
         await to_thread.run_sync(_remember_number, turn.conversation_id, sender)
     return twiml(render_sms(turn.messages))
@@ -120,7 +125,7 @@ async def inbound(request: Request) -> Response:
 
 def _open_conversation(number: str) -> Optional[str]:
     """The texter's current conversation: the latest one not closed, or just closed (feedback)."""
-    with session_scope() as db:
+    with read_scope() as db:
         conv = db.scalars(select(Conversation).where(Conversation.sms_number == number)
                           .order_by(Conversation.created_at.desc()).limit(1)).first()
         if conv is None:
@@ -131,7 +136,7 @@ def _open_conversation(number: str) -> Optional[str]:
 
 
 def _is_closed(cid: str) -> bool:
-    with session_scope() as db:
+    with read_scope() as db:
         return db.get(Conversation, cid).status == "closed"
 
 

@@ -13,9 +13,10 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field, StrictStr, validator
 from sqlalchemy import func, select
 
-from iaa.db import session_scope
+from iaa.db import read_scope, session_scope
 from iaa.errors import invalid, responses
 from iaa.openapi import link
+from iaa.headers import websocket_origin_allowed
 from iaa.settings import get_settings
 from iaa.texts import fill
 from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
@@ -360,6 +361,7 @@ def _sign_in_backoff(app) -> auth.SignInBackoff:
 async def login(body: LoginIn, request: Request, response: Response) -> Dict[str, Any]:
     # uvicorn has already applied X-Forwarded-For from trusted proxies to request.client.
     address = request.client.host if request.client else ""
+    request.app.state.limits.sign_in(address)  # 429 with Retry-After, before any hashing
     try:
         token, staff = await to_thread.run_sync(auth.login, body.username, body.password, address,
                                                 _sign_in_backoff(request.app))
@@ -367,7 +369,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> Dict[str
         # The same status, body and headers for every reason (see console.auth).
         raise HTTPException(e.status, e.detail)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
-                        secure=get_settings().mode == "production", max_age=auth.SESSION_HOURS * 3600)
+                        secure=request.url.scheme == "https" or get_settings().mode == "production", max_age=auth.SESSION_HOURS * 3600)
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
@@ -508,7 +510,7 @@ async def flag_export(since: Optional[IsoDate] = Query(None, description="only f
 @router.get("/console/api/audit", **_signed_in(out=AuditOut))
 def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
               staff: Staff = Depends(ADMIN)) -> Dict[str, Any]:
-    with session_scope() as db:
+    with read_scope() as db:
         total = db.scalar(select(func.count()).select_from(AuditEntry))
         rows = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
         entries = [{"at": r.at.replace(tzinfo=dt.timezone.utc).isoformat(), "user": r.username,
@@ -533,8 +535,12 @@ def enquiry_stats(date_from: Optional[IsoDate] = Query(None, alias="from"),
 
 @router.websocket("/console/ws")
 async def console_socket(ws: WebSocket) -> None:
+    # The session cookie travels with any page's websocket: only the console's own pages may open it.
+    if not websocket_origin_allowed(ws.scope, ws.app.state.settings.public_base_url):
+        await ws.close(code=1008)
+        return
     token = ws.cookies.get(COOKIE)
-    staff = auth.staff_from_token(token)
+    staff = await to_thread.run_sync(auth.staff_from_token, token)
     if staff is None or staff.role not in ("staff", "admin"):
         await ws.close(code=4401)
         return

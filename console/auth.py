@@ -182,6 +182,9 @@ class _Account:
     disabled: bool
 
 
+_CHECKING = threading.Lock()
+
+
 def _password_matches(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -221,8 +224,10 @@ def login(username: str, password: str, address: str = "",
                                                      user.password_hash, user.disabled_at is not None)
     if not allowed:
         raise _refuse(account, "too many failures from one address: password not checked")
-    # The dummy hash for unknown users, so the time taken does not tell.
-    matches = _password_matches(account.password_hash if account else _DUMMY_HASH, password)
+    # The dummy hash for unknown users, so the time taken does not tell. One check at a time per
+    # process: a burst costs time, not 64 MiB each at once.
+    with _CHECKING:
+        matches = _password_matches(account.password_hash if account else _DUMMY_HASH, password)
     if account is None:
         raise _refuse(None, "")
     if not matches:

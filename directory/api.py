@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, or_, select
 
-from iaa.db import session_scope
+from iaa.db import read_scope
 from iaa.errors import invalid, responses
 from iaa.validation import date_time_utc, full_date
 
@@ -239,7 +239,7 @@ def list_services(
         raise _bad("minimal", "minimal lists are not offered: page through the full service objects")
     words = _search_text(search, text)
     since = _datetime("modified_after", modified_after)
-    with session_scope() as db:
+    with read_scope() as db:
         stmt = select(Service.id)
         if status:
             stmt = stmt.where(Service.status == status)
@@ -273,7 +273,7 @@ def list_services(
 @router.get("/oruk/services/{service_id}", summary="One service (Open Referral UK 3.0 full service object)",
             responses=responses(404, d404="No service with that id"))
 def get_service(service_id: str) -> Dict[str, Any]:
-    with session_scope() as db:
+    with read_scope() as db:
         found = export_services(db, [service_id])
     if not found:
         raise HTTPException(status_code=404, detail=f"no service with id {service_id!r}")
@@ -285,7 +285,7 @@ def list_taxonomies(paging=Depends(_page), _format=Depends(_json_only),
                     search: Optional[str] = Query(None, max_length=200, description="words in the name or description"),
                     ) -> Dict[str, Any]:
     page, per_page = paging
-    with session_scope() as db:
+    with read_scope() as db:
         stmt = select(Taxonomy)
         if search and search.strip():
             stmt = stmt.where(_words_in(search.strip(), (Taxonomy.name, Taxonomy.description)))
@@ -298,7 +298,7 @@ def list_taxonomies(paging=Depends(_page), _format=Depends(_json_only),
 @router.get("/oruk/taxonomies/{taxonomy_id}", summary="One taxonomy with its terms",
             **_documented(TaxonomyWithTermsOut, responses(404, d404="No taxonomy with that id")))
 def get_taxonomy(taxonomy_id: str) -> Dict[str, Any]:
-    with session_scope() as db:
+    with read_scope() as db:
         tax = db.get(Taxonomy, taxonomy_id)
         if tax is None:
             raise HTTPException(status_code=404, detail=f"no taxonomy with id {taxonomy_id!r}")
@@ -317,7 +317,7 @@ def list_taxonomy_terms(
     top_only: bool = Query(False, description="only terms with no parent"),
 ) -> Dict[str, Any]:
     page, per_page = paging
-    with session_scope() as db:
+    with read_scope() as db:
         stmt = select(TaxonomyTerm)
         if search and search.strip():
             stmt = stmt.where(_words_in(search.strip(), (TaxonomyTerm.name, TaxonomyTerm.name_cy, TaxonomyTerm.term,
@@ -338,7 +338,7 @@ def list_taxonomy_terms(
 @router.get("/oruk/taxonomy_terms/{term_id}", summary="One taxonomy term",
             **_documented(TermOut, responses(404, d404="No taxonomy term with that id")))
 def get_taxonomy_term(term_id: str) -> Dict[str, Any]:
-    with session_scope() as db:
+    with read_scope() as db:
         term = db.get(TaxonomyTerm, term_id)
         if term is None:
             raise HTTPException(status_code=404, detail=f"no taxonomy term with id {term_id!r}")

@@ -6,8 +6,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+import json
+
 import httpx
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -34,6 +36,8 @@ from .db import get_engine
 from .errors import READY_RESPONSES
 from .errors import install as install_error_handlers
 from .openapi import install as install_openapi
+from .headers import SecurityHeaders
+from .limits import BodyLimit, Limits, TooMany
 from .profile import cached_profile
 from .settings import Settings, get_settings
 
@@ -43,6 +47,9 @@ STATIC = Path(__file__).resolve().parent.parent / "channels" / "web" / "static"
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or get_settings()
+    problems = settings.production_problems()
+    if problems:
+        raise RuntimeError("refusing to start in production with development defaults:\n- " + "\n- ".join(problems))
     profile_path = str(settings.profile_path)
     cached_profile(profile_path)  # fail at start, not on a citizen's first message
     canned = load_canned_replies()
@@ -50,9 +57,13 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout,
-                        action_url=settings.action_url)
+                        action_url=settings.action_url, concurrency=settings.rasa_concurrency,
+                        queue_seconds=settings.rasa_queue_seconds)
         app.state.hub = Hub()
         app.state.bot = bot
+        # Chat turns wait on Rasa; they get threads of their own, so health, the console and the
+        # SMS webhook never queue behind them.
+        app.state.chat_threads = CapacityLimiter(settings.chat_threads)
         app.state.profile = lambda: cached_profile(profile_path)
         app.state.conversations = ConversationService(bot, app.state.profile, app.state.hub, load_detector())
         sms = (SmsSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
@@ -69,12 +80,17 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         lifespan=lifespan,
     )
 
+    @app.exception_handler(TooMany)
+    async def _too_many(_: Request, exc: TooMany) -> JSONResponse:
+        return JSONResponse({"detail": f"Too many requests ({exc.what}). Try again in {exc.retry_after} seconds."},
+                            status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
     install_error_handlers(app)  # the one error shape: iaa/errors.py
     install_openapi(app, CONSOLE_SECURITY)  # a schema that says what the service does
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> Dict[str, str]:
-        """The process is alive."""
+    async def healthz() -> Dict[str, str]:
+        """The process is alive (answered on the event loop: never waits for a thread)."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["operations"], response_model=None, responses=READY_RESPONSES)
@@ -94,6 +110,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     app.state.canned_replies = canned
     app.state.settings = settings
+    app.state.limits = Limits(settings)
+    # The last added runs first: headers go on every answer, the body limit's 413 included, and
+    # the body limit refuses before anything reads the body.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, message=_too_large)
+    app.add_middleware(SecurityHeaders, widget_origins=settings.widget_origins)
     app.include_router(chat_router)
     app.include_router(frame_router)
     app.include_router(sms_router)
@@ -107,6 +128,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         return HTMLResponse(render_demo_page(app.state.profile()))
 
     return app
+
+
+def _too_large(limit: int) -> bytes:
+    return json.dumps({"detail": f"The request body is larger than this service accepts ({limit} bytes)."}).encode()
 
 
 def _check_database() -> str:

@@ -194,6 +194,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as e:  # pydantic's ValidationError: say which setting, not a traceback
         print(f"[serve] the settings are not valid:\n{e}", file=sys.stderr)
         return 2
+    if settings.production_problems():
+        print("[serve] refusing to start in production with development defaults:\n- "
+              + "\n- ".join(settings.production_problems()), file=sys.stderr)
+        return 2
     try:
         profile = load_profile(settings.profile_path)
     except ProfileError as e:

@@ -107,7 +107,15 @@ class Limits:
         self.new_conversation_per_address = limiter("new conversations from one address",
                                                     settings.rate_new_conversation_per_address)
         self.sign_in_per_address = limiter("sign-in attempts from one address", settings.rate_sign_in_per_address)
+        self.sign_in_total = limiter("sign-in attempts", settings.rate_sign_in_total)
         self.sms_per_number = limiter("texts from one number", settings.rate_sms_per_number)
+
+    def sign_in(self, address: str) -> None:
+        """Before any password is checked: per address, then for everyone together."""
+        self.sign_in_per_address.check(address)
+        self.sign_in_total.check("all")
+        self.sign_in_per_address.hit(address)
+        self.sign_in_total.hit("all")
 
     def chat(self, address: str, conversation_id: Optional[str]) -> None:
         """One citizen message: counted per address, and per conversation or as a new one."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import List
 
 from pydantic import BaseSettings, Field, validator
 
@@ -13,21 +14,37 @@ VAR = ROOT / "var"
 RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR / 'iaa.db'}"
+DEFAULT_PROFILE = ROOT / "data" / "council" / "example.yml"
+
+
 class Settings(BaseSettings):
     mode: str = Field("development", regex="^(development|production|test)$")
-    database_url: str = f"sqlite:///{VAR / 'iaa.db'}"
-    profile_path: Path = ROOT / "data" / "council" / "example.yml"
+    database_url: str = DEFAULT_DATABASE_URL
+    profile_path: Path = DEFAULT_PROFILE
 
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     action_url: str = "http://127.0.0.1:5055"
-    # Seconds to wait for Rasa before telling the citizen to phone instead.
-    rasa_timeout: float = 20.0
+    # Seconds to wait for Rasa before telling the citizen to phone instead (the widget gives up at 30).
+    rasa_timeout: float = 12.0
 
     max_message_chars: int = 2000
 
+    # -- limits on hostile or unlucky traffic (see README, "Limits") ---------------------------
+    # Bytes in one request body (413 above this) and in one websocket frame (closed with 1009).
+    max_body_bytes: int = Field(65_536, ge=1_024)
+    ws_max_bytes: int = Field(16_384, ge=1_024)
+    # Rate limits: "count/seconds" per client address (or per conversation); 429 with Retry-After.
+    rate_chat_per_address: str = "60/60"
+    rate_chat_per_conversation: str = "20/60"
+    rate_new_conversation_per_address: str = "10/600"
+    rate_sign_in_per_address: str = "10/300"
+    # Sign-ins from every address together: each checks an argon2 hash (about 0.1 s of both cores
+    # and 64 MiB), so a flood from many addresses must not take the CPU citizens' chats need.
+    rate_sign_in_total: str = "30/10"
     # Sign-in back-off per client address (console.auth.SignInBackoff): after this many failures
     # the address is refused without its password being checked, for sign_in_backoff_seconds, then
     # twice as long after each further failure, up to the maximum; forgotten after a quiet window.
@@ -35,6 +52,17 @@ class Settings(BaseSettings):
     sign_in_backoff_seconds: int = Field(30, ge=1)
     sign_in_backoff_max_seconds: int = Field(900, ge=1)
     sign_in_failure_window_seconds: int = Field(900, ge=1)
+    rate_sms_per_number: str = "20/600"
+    # Rasa calls at once (the rest wait up to rasa_queue_seconds, then the citizen is told to phone).
+    rasa_concurrency: int = Field(8, ge=1)
+    rasa_queue_seconds: float = Field(5.0, ge=0)
+    # Threads for chat turns, kept apart from the ones health, the console and the SMS webhook use.
+    chat_threads: int = Field(48, ge=1)
+
+    # -- browsers -----------------------------------------------------------------------------
+    # Council sites allowed to show the chat widget in a frame (CSP frame-ancestors), e.g.
+    # ["https://www.example.gov.uk"]. Empty: only the front door's own pages.
+    widget_origins: List[str] = []
 
     # SMS through Twilio: off unless all three are set.
     twilio_account_sid: str = ""
@@ -49,6 +77,26 @@ class Settings(BaseSettings):
     log_dir: str = ""
     # Proxies trusted to set X-Forwarded-For/-Proto (uvicorn's --forwarded-allow-ips; "*" for all).
     forwarded_allow_ips: str = "127.0.0.1"
+
+    def production_problems(self) -> List[str]:
+        """Development defaults that must not reach a public service; production refuses them."""
+        if self.mode != "production":
+            return []
+        problems = []
+        if not self.public_base_url.startswith("https://"):
+            problems.append("IAA_PUBLIC_BASE_URL must be the service's https:// address (cookies are "
+                            "Secure, HSTS is sent, and websockets accept only that origin)")
+        if self.database_url == DEFAULT_DATABASE_URL:
+            problems.append("IAA_DATABASE_URL must be set (the development default is a file in var/)")
+        if self.profile_path == DEFAULT_PROFILE:
+            problems.append("IAA_PROFILE_PATH must point at the council's own profile, not the example")
+        if any(not o.startswith("https://") for o in self.widget_origins):
+            problems.append("IAA_WIDGET_ORIGINS may list only https:// sites")
+        if any(not part for part in (self.rate_chat_per_address, self.rate_new_conversation_per_address,
+                                     self.rate_sign_in_per_address)) or "off" in (
+                self.rate_chat_per_address, self.rate_new_conversation_per_address, self.rate_sign_in_per_address):
+            problems.append("rate limits on chat, new conversations and sign-in cannot be off in production")
+        return problems
 
     @property
     def sms_enabled(self) -> bool:

@@ -15,7 +15,7 @@ os.environ["IAA_MODE"] = "test"
 os.environ["IAA_DATABASE_URL"] = f"sqlite:///{_TMP / 'unit.db'}"
 # The suite sends hundreds of conversations from one loopback address: rate limits are off here,
 # and tests/test_attacks.py starts its own servers with them on.
-RATE_SETTINGS = ("IAA_RATE_CHAT_PER_ADDRESS", "IAA_RATE_CHAT_PER_CONVERSATION",
+RATE_SETTINGS = ("IAA_RATE_CHAT_PER_ADDRESS", "IAA_RATE_CHAT_PER_CONVERSATION", "IAA_RATE_SIGN_IN_TOTAL",
                  "IAA_RATE_NEW_CONVERSATION_PER_ADDRESS", "IAA_RATE_SIGN_IN_PER_ADDRESS", "IAA_RATE_SMS_PER_NUMBER")
 for _name in RATE_SETTINGS:
     os.environ[_name] = "off"

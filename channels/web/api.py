@@ -12,7 +12,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, W
 from pydantic import BaseModel, Field, StrictStr, validator
 
 from channels.conversations import ConversationService, Turn, UnknownConversation
-from iaa.db import session_scope
+from iaa.db import read_scope
+from iaa.headers import websocket_origin_allowed
+from iaa.limits import TooMany, client_address
 from iaa.models import Conversation
 from iaa.errors import responses
 from iaa.openapi import link
@@ -73,9 +75,13 @@ def _service(request_or_ws) -> ConversationService:
     return request_or_ws.app.state.conversations
 
 
-async def _handle(service: ConversationService, conversation_id: Optional[str], text: str,
-                  lang: Optional[str]) -> Turn:
-    return await to_thread.run_sync(service.handle_citizen_message, conversation_id, text, lang, "web")
+async def _handle(request_or_ws, conversation_id: Optional[str], text: str, lang: Optional[str]) -> Turn:
+    """One citizen message, counted against the rate limits first: a refused message creates
+    nothing (no conversation, no enquiry record, no queue entry)."""
+    state = request_or_ws.app.state
+    state.limits.chat(client_address(request_or_ws), conversation_id)
+    return await to_thread.run_sync(state.conversations.handle_citizen_message, conversation_id, text, lang,
+                                    "web", limiter=state.chat_threads)
 
 
 @router.post("", response_model=ChatOut, response_model_exclude_unset=True,
@@ -85,7 +91,7 @@ async def _handle(service: ConversationService, conversation_id: Optional[str], 
 async def chat(body: ChatIn, request: Request) -> Dict[str, Any]:
     """Send a citizen's message; get the replies. Start a conversation by omitting conversation_id."""
     try:
-        turn = await _handle(_service(request), body.conversation_id, body.text, body.lang)
+        turn = await _handle(request, body.conversation_id, body.text, body.lang)
     except UnknownConversation:
         raise HTTPException(404, "No conversation with that id. Omit conversation_id to start a new one.")
     return turn.as_dict()
@@ -109,7 +115,11 @@ async def messages_since(request: Request, conversation_id: str = Path(..., rege
 async def chat_socket(ws: WebSocket) -> None:
     """Frames in: {"type":"hello","conversation_id"?,"lang"?} then {"type":"message","text","lang"?}.
     Frames out: {"type":"hello","conversation_id"}, {"type":"update", ...ChatOut fields},
-    {"type":"error","detail"}."""
+    {"type":"error","detail"} (with "retry_after" seconds when sent too fast). Only the front
+    door's own pages may open it (the widget runs in them, framed on council sites)."""
+    if not websocket_origin_allowed(ws.scope, ws.app.state.settings.public_base_url, allow_missing=True):
+        await ws.close(code=1008)  # policy violation: a foreign page
+        return
     await ws.accept()
     service = _service(ws)
     conversation_id: Optional[str] = None
@@ -133,7 +143,7 @@ async def chat_socket(ws: WebSocket) -> None:
             kind = frame.get("type")
             if kind == "hello":
                 wanted = frame.get("conversation_id")
-                if wanted is not None and not _valid_id(wanted):
+                if wanted is not None and not await to_thread.run_sync(_valid_id, wanted):
                     await ws.send_json({"type": "error", "detail": "unknown conversation; starting a new one"})
                     wanted = None
                 conversation_id = wanted
@@ -146,7 +156,11 @@ async def chat_socket(ws: WebSocket) -> None:
                     await ws.send_json({"type": "error", "detail": _first_error(e)})
                     continue
                 try:
-                    turn = await _handle(service, conversation_id, body.text, body.lang)
+                    turn = await _handle(ws, conversation_id, body.text, body.lang)
+                except TooMany as e:
+                    await ws.send_json({"type": "error", "retry_after": e.retry_after,
+                                        "detail": f"too many messages: try again in {e.retry_after} seconds"})
+                    continue
                 except UnknownConversation:
                     await ws.send_json({"type": "error", "detail": "unknown conversation"})
                     continue
@@ -167,7 +181,7 @@ async def chat_socket(ws: WebSocket) -> None:
 def _valid_id(value: Any) -> bool:
     if not isinstance(value, str) or not re.match(CONVERSATION_ID, value):
         return False
-    with session_scope() as db:
+    with read_scope() as db:
         return db.get(Conversation, value) is not None
 
 

@@ -73,7 +73,7 @@ def test_every_console_route_refuses_strangers_and_wrong_roles(app):
         if isinstance(route, APIWebSocketRoute):
             for client in (stranger, planner):
                 with pytest.raises(WebSocketDisconnect) as closed:
-                    with client.websocket_connect(path) as ws:
+                    with client.websocket_connect(path, headers={"origin": "http://testserver"}) as ws:
                         ws.receive_json()
                 assert closed.value.code == 4401
             checked += 1
@@ -238,6 +238,7 @@ def test_stats_refuse_backwards_ranges(app):
 PUBLIC_ROUTES = {
     "/", "/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
     "/console/login", "/console/api/login", "/static", "/console/static",
+    "/widget",  # the chat, framed on council sites
 }
 PUBLIC_PREFIXES = ("/api/chat", "/api/directory", "/oruk", "/channels/sms")
 
@@ -301,7 +302,7 @@ def test_signing_out_ends_the_live_queue_feed(app, monkeypatch):
 
     monkeypatch.setattr(console.api, "SESSION_RECHECK_SECONDS", 0.2)
     sam = signed_in(app, "sam")
-    with sam.websocket_connect("/console/ws") as ws:
+    with sam.websocket_connect("/console/ws", headers={"origin": "http://testserver"}) as ws:
         assert ws.receive_json()["type"] == "queue"
         other = TestClient(app)
         other.cookies.update(sam.cookies)

@@ -809,7 +809,7 @@
       return;
     }
     replyArrived();
-    addError(/\btext\b/i.test(detail) ? "badRequest" : "serverError");
+    addError(/too many/i.test(detail) ? "tooMany" : /\btext\b/i.test(detail) ? "badRequest" : "serverError");
   }
 
   // ---------------------------------------------------------------- transport: WebSocket
