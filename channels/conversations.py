@@ -62,6 +62,21 @@ class UnknownConversation(LookupError):
     pass
 
 
+async def run_citizen_turn(state, conversation_id: Optional[str], text: str, lang: Optional[str],
+                           channel: str) -> "Turn":
+    """A citizen's message on a worker thread. Turns wait on Rasa, so they share a pool of their
+    own; one that raises a safeguarding concern (screened here first, in about a millisecond)
+    goes to a separate pool, so a disclosure never queues behind ordinary chats."""
+    from anyio import to_thread
+
+    service: ConversationService = state.conversations
+    concern = None if _is_payload(text) else await to_thread.run_sync(service.detector.screen, text,
+                                                                       limiter=state.urgent_threads)
+    limiter = state.urgent_threads if concern is not None else state.chat_threads
+    return await to_thread.run_sync(service.handle_citizen_message, conversation_id, text, lang, channel,
+                                    limiter=limiter)
+
+
 @dataclass
 class Turn:
     conversation_id: str

@@ -17,6 +17,8 @@ from iaa.db import read_scope, session_scope
 from iaa.errors import invalid
 from iaa.models import Conversation
 
+from .conversations import run_citizen_turn
+
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/channels/sms", tags=["sms"])
 SMS_LIMIT = 1600  # Twilio's maximum body; longer texts are cut at a sentence
@@ -116,8 +118,7 @@ async def inbound(request: Request) -> Response:
     cid = await to_thread.run_sync(_open_conversation, sender)
     if cid and _feedback_word(text) and await to_thread.run_sync(_is_closed, cid):
         text = '/feedback{"answer": "%s"}' % _feedback_word(text)
-    turn = await to_thread.run_sync(service.handle_citizen_message, cid, text, None, "sms",
-                                    limiter=request.app.state.chat_threads)
+    turn = await run_citizen_turn(request.app.state, cid, text, None, "sms")
     if cid is None:
         await to_thread.run_sync(_remember_number, turn.conversation_id, sender)
     return twiml(render_sms(turn.messages))

@@ -364,7 +364,8 @@ async def login(body: LoginIn, request: Request, response: Response) -> Dict[str
     request.app.state.limits.sign_in(address)  # 429 with Retry-After, before any hashing
     try:
         token, staff = await to_thread.run_sync(auth.login, body.username, body.password, address,
-                                                _sign_in_backoff(request.app))
+                                                _sign_in_backoff(request.app),
+                                                limiter=getattr(request.app.state, "sign_in_threads", None))
     except LoginRefused as e:
         # The same status, body and headers for every reason (see console.auth).
         raise HTTPException(e.status, e.detail)

@@ -64,6 +64,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         # Chat turns wait on Rasa; they get threads of their own, so health, the console and the
         # SMS webhook never queue behind them.
         app.state.chat_threads = CapacityLimiter(settings.chat_threads)
+        app.state.urgent_threads = CapacityLimiter(settings.urgent_threads)
+        # Password checks wait for one another on the event loop, not on threads the console needs.
+        app.state.sign_in_threads = CapacityLimiter(2)
         app.state.profile = lambda: cached_profile(profile_path)
         app.state.conversations = ConversationService(bot, app.state.profile, app.state.hub, load_detector())
         sms = (SmsSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,

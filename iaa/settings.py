@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     rasa_queue_seconds: float = Field(5.0, ge=0)
     # Threads for chat turns, kept apart from the ones health, the console and the SMS webhook use.
     chat_threads: int = Field(48, ge=1)
+    # Threads for messages that raise a safeguarding concern, which never queue behind chats.
+    urgent_threads: int = Field(16, ge=1)
 
     # -- browsers -----------------------------------------------------------------------------
     # Council sites allowed to show the chat widget in a frame (CSP frame-ancestors), e.g.

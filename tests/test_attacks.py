@@ -30,6 +30,7 @@ LIMITS = {
     "IAA_RATE_SIGN_IN_TOTAL": "30/10",
     "IAA_RATE_SMS_PER_NUMBER": "5/600",
     "IAA_WIDGET_ORIGINS": f'["{COUNCIL_SITE}"]',
+    "IAA_CHAT_THREADS": "4",  # few, so a burst of chats really queues
 }
 
 
@@ -199,13 +200,17 @@ def test_a_citizen_is_answered_during_a_sign_in_flood_from_many_addresses(guarde
     assert set(codes) == {401, 429} and codes.count(401) <= 30 + 10
 
 
-def test_health_and_the_console_answer_while_chats_wait_on_rasa(guarded):
+def test_health_the_console_and_a_disclosure_never_queue_behind_chats(guarded):
     with cf.ThreadPoolExecutor(30) as pool:
         chats = [pool.submit(chat, guarded, "how do I get a care assessment for my dad") for _ in range(30)]
         time.sleep(0.5)
+        disclosure = chat(guarded, "my dad's carer hits him").json()
+        still_waiting = sum(not f.done() for f in chats)
         health = [httpx.get(f"{guarded.url}/healthz", timeout=10) for _ in range(20)]
         login_page = httpx.get(f"{guarded.url}/console/login", timeout=10)
         answers = [f.result() for f in chats]
+    assert disclosure["handoff"] == {"reason": "safeguarding", "priority": "urgent"}
+    assert still_waiting > 0  # handed off while ordinary chats were still queued for their 4 threads
     assert all(h.status_code == 200 for h in health)
     assert login_page.status_code == 200
     assert all(a.status_code == 200 and a.json()["messages"] for a in answers)  # each told something

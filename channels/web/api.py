@@ -11,7 +11,7 @@ from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Path, Query, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, StrictStr, validator
 
-from channels.conversations import ConversationService, Turn, UnknownConversation
+from channels.conversations import ConversationService, Turn, UnknownConversation, run_citizen_turn
 from iaa.db import read_scope
 from iaa.headers import websocket_origin_allowed
 from iaa.limits import TooMany, client_address
@@ -80,8 +80,7 @@ async def _handle(request_or_ws, conversation_id: Optional[str], text: str, lang
     nothing (no conversation, no enquiry record, no queue entry)."""
     state = request_or_ws.app.state
     state.limits.chat(client_address(request_or_ws), conversation_id)
-    return await to_thread.run_sync(state.conversations.handle_citizen_message, conversation_id, text, lang,
-                                    "web", limiter=state.chat_threads)
+    return await run_citizen_turn(state, conversation_id, text, lang, "web")
 
 
 @router.post("", response_model=ChatOut, response_model_exclude_unset=True,
