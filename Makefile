@@ -9,7 +9,7 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 .PHONY: run test install test-deps clean
 
 run: install
-	$(PY) -m iaa.cli serve
+	$(PY) -m frontdoor.cli serve
 
 test: install test-deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -25,10 +25,10 @@ import websockets
 from sqlalchemy import create_engine, text
 
 from bench.chat_latency import free_port, pct
-from iaa.migrate import upgrade
+from frontdoor.migrate import upgrade
 from iaa.settings import ROOT, Settings
-from iaa.supervisor import FrontDoorProcesses, Ports
-from iaa.training import ensure_model
+from frontdoor.supervisor import FrontDoorProcesses, Ports
+from frontdoor.training import ensure_model
 
 
 class HealthProbe:
@@ -69,7 +69,7 @@ class Bench:
         tmp = Path(tempfile.mkdtemp(prefix="iaa-bench-attacks-"))
         self.db_url = f"sqlite:///{tmp / 'bench.db'}"
         upgrade(self.db_url)
-        subprocess.run([sys.executable, "-m", "iaa.cli", "directory", "import",
+        subprocess.run([sys.executable, "-m", "frontdoor.cli", "directory", "import",
                         str(ROOT / "directory/sample/services.json"), "--quiet"],
                        cwd=ROOT, env={**os.environ, "IAA_DATABASE_URL": self.db_url}, check=True)
         for name in [k for k in os.environ if k.startswith("IAA_RATE_")]:
@@ -83,7 +83,7 @@ class Bench:
         self.rows: List[Dict] = []
         self._ip = 0
         self.username, self.password = "bench-staff", "a long enough password"
-        subprocess.run([sys.executable, "-m", "iaa.cli", "user", "add", self.username, "--first-name", "Bench",
+        subprocess.run([sys.executable, "-m", "frontdoor.cli", "user", "add", self.username, "--first-name", "Bench",
                         "--role", "staff", "--password-stdin"], input=self.password + "\n", text=True,
                        cwd=ROOT, env={**os.environ, "IAA_DATABASE_URL": self.db_url}, check=True,
                        capture_output=True)

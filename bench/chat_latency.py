@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 
-from iaa.migrate import upgrade
+from frontdoor.migrate import upgrade
 from iaa.settings import Settings
-from iaa.supervisor import FrontDoorProcesses, Ports
-from iaa.training import ensure_model
+from frontdoor.supervisor import FrontDoorProcesses, Ports
+from frontdoor.training import ensure_model
 
 # A realistic mix of what citizens ask; none hands off, so every message reaches Rasa.
 QUESTIONS = [

@@ -16,5 +16,5 @@ until curl -sf http://127.0.0.1:8200/readyz > /dev/null; do
 done
 end=$(date +%s.%N)
 printf 'make run to ready: %.1f s\n' "$(echo "$end - $start" | bc)"
-kill -INT "$(pgrep -f 'iaa.cli serve' | head -1)"
+kill -INT "$(pgrep -f 'frontdoor.cli serve' | head -1)"
 wait "$make_pid" && echo "stopped cleanly (exit 0)"

@@ -19,8 +19,8 @@ parameters. So each of our processes installs `install()`:
 
 It works as a log record factory, so every logger and handler in the process is covered,
 including the ones Rasa and rasa_sdk set up after us (coloredlogs replaces handlers, which would
-shed an ordinary handler filter). The Rasa server gets it from `iaa/logging/rasa.yml` (passed with
-`--logging-config-file`), the front door from `iaa/logging/frontdoor.yml` (uvicorn's
+shed an ordinary handler filter). The Rasa server gets it from `frontdoor/logging/rasa.yml` (passed with
+`--logging-config-file`), the front door from `frontdoor/logging/frontdoor.yml` (uvicorn's
 `--log-config`), the action server from `actions/__init__.py`. The supervisor also passes each
 child's output through `scrub_line` on its way to the rotated files, as a last line of defence
 for anything printed rather than logged. Standard library only: it is imported before Rasa.

@@ -23,7 +23,7 @@ for _name in RATE_SETTINGS:
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
-from iaa.migrate import upgrade  # noqa: E402
+from frontdoor.migrate import upgrade  # noqa: E402
 from iaa.settings import ROOT, Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,7 +45,7 @@ def unit_database():
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    from iaa.training import ensure_model
+    from frontdoor.training import ensure_model
 
     return ensure_model(quiet=True)
 
@@ -68,13 +68,13 @@ class Running:
 
 
 def start_processes(model: Path, name: str) -> Running:
-    from iaa.supervisor import FrontDoorProcesses, Ports
+    from frontdoor.supervisor import FrontDoorProcesses, Ports
 
     db_url = f"sqlite:///{_TMP / name / 'frontdoor.db'}"
     (_TMP / name).mkdir(exist_ok=True)
     upgrade(db_url)
     load_sample = subprocess.run(
-        [sys.executable, "-m", "iaa.cli", "directory", "import", str(ROOT / "directory/sample/services.json"),
+        [sys.executable, "-m", "frontdoor.cli", "directory", "import", str(ROOT / "directory/sample/services.json"),
          "--quiet"], cwd=ROOT, env={**os.environ, "IAA_DATABASE_URL": db_url}, capture_output=True, text=True)
     assert load_sample.returncode == 0, load_sample.stderr
     settings = Settings(database_url=db_url, mode="test", rasa_token=f"test-token-{name}")
@@ -132,7 +132,7 @@ def staff_login(servers):
         username, first_name, password = f"{role}{n}", f"{role.title()}{n}", f"long enough password {n}"
         env = {**os.environ, "IAA_DATABASE_URL": servers.group.settings.database_url}
         result = subprocess.run(
-            [sys.executable, "-m", "iaa.cli", "user", "add", username, "--first-name", first_name,
+            [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
              "--role", role, "--password-stdin"],
             input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
         assert result.returncode == 0, result.stderr

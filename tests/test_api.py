@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Message
 from iaa.settings import Settings

@@ -331,7 +331,7 @@ def staff_login_on():
         username, first_name, password = f"attack{role}{n}", f"Att{n}", f"long enough password {n}"
         env = {**os.environ, "IAA_DATABASE_URL": running.group.settings.database_url}
         result = subprocess.run(
-            [sys.executable, "-m", "iaa.cli", "user", "add", username, "--first-name", first_name,
+            [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
              "--role", role, "--password-stdin"],
             input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
         assert result.returncode == 0, result.stderr

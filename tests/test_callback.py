@@ -3,7 +3,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from channels.conversations import uk_phone
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation
 from iaa.settings import Settings

@@ -45,7 +45,7 @@ def contract_servers(trained_model):
     try:
         username, first_name, password = ADMIN
         made = subprocess.run(
-            [sys.executable, "-m", "iaa.cli", "user", "add", username, "--first-name", first_name,
+            [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
              "--role", "admin", "--password-stdin"],
             input=password + "\n", text=True, capture_output=True, cwd=ROOT, timeout=60,
             env={**os.environ, "IAA_DATABASE_URL": running.group.settings.database_url})

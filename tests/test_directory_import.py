@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from directory.importer import import_services, read_services
 from directory.models import Service
-from iaa.cli import SAMPLE_DIRECTORY, main
+from frontdoor.cli import SAMPLE_DIRECTORY, main
 from iaa.db import session_scope
 
 

@@ -21,7 +21,7 @@ def test_serve_chat_over_http_and_browser_then_ctrl_c(trained_model, _browser):
            "IAA_PORT": str(port), "IAA_RASA_URL": f"http://127.0.0.1:{rasa}",
            "IAA_ACTION_URL": f"http://127.0.0.1:{actions}", "IAA_RASA_TOKEN": "e2e-token"}
     log = open(_TMP / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "iaa.cli", "serve"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "frontdoor.cli", "serve"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -96,7 +96,7 @@ def test_a_new_conversation_counts_against_the_address_and_a_refusal_counts_noth
 
 
 def test_the_body_limit_answers_413_with_the_one_error_shape():
-    from iaa.app import create_app
+    from frontdoor.app import create_app
 
     app = create_app(Settings(max_body_bytes=2048, rate_chat_per_address="off",
                               rate_new_conversation_per_address="off", rate_chat_per_conversation="off"))
@@ -127,7 +127,7 @@ def test_production_refuses_development_defaults_and_says_which():
                                            **limits)
                                   .production_problems())
 
-    from iaa.app import create_app
+    from frontdoor.app import create_app
 
     with pytest.raises(RuntimeError, match="development defaults"):
         create_app(Settings(mode="production", rasa_token="t"))
@@ -135,7 +135,7 @@ def test_production_refuses_development_defaults_and_says_which():
 
 def test_serve_in_production_with_defaults_stops_before_starting_anything():
     env = {"PATH": "/usr/bin:/bin", "IAA_MODE": "production", "IAA_RASA_TOKEN": "t", "HOME": "/tmp"}
-    result = subprocess.run([sys.executable, "-m", "iaa.cli", "serve"], cwd=ROOT, env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "frontdoor.cli", "serve"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 2
     assert "refusing to start in production" in result.stderr and "IAA_PUBLIC_BASE_URL" in result.stderr

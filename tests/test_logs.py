@@ -114,7 +114,7 @@ logging.getLogger("channels.conversations").warning("bot unavailable for a conve
 
 def test_the_front_door_logging_config_scrubs_every_record():
     setup = ("import logging.config, yaml; "
-             "logging.config.dictConfig(yaml.safe_load(open('iaa/logging/frontdoor.yml')))\n")
+             "logging.config.dictConfig(yaml.safe_load(open('frontdoor/logging/frontdoor.yml')))\n")
     result = subprocess.run([sys.executable, "-c", setup + LEAKY % "uvicorn.error"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -126,7 +126,7 @@ def test_the_front_door_logging_config_scrubs_every_record():
 def test_the_rasa_logging_config_still_scrubs_after_rasa_installs_its_own_handler():
     # Rasa applies the file, then coloredlogs replaces the console handler: the record factory stays.
     setup = ("import rasa.utils.common, rasa.utils.io\n"
-             "rasa.utils.common.configure_logging_and_warnings(None, 'iaa/logging/rasa.yml')\n"
+             "rasa.utils.common.configure_logging_and_warnings(None, 'frontdoor/logging/rasa.yml')\n"
              "rasa.utils.io.configure_colored_logging('INFO')\n")
     result = subprocess.run([sys.executable, "-c", setup + LEAKY % "rasa.core.processor"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120,
@@ -194,7 +194,7 @@ def test_iaa_purge_deletes_rolled_logs_older_than_the_transcript_retention(tmp_p
     live = _aged(logs / "front-door.log", 40)  # still being written: never deleted
     other = _aged(logs / "notes.txt", 400)  # not a rolled log: not ours to delete
     env = {**os.environ, "IAA_LOG_DIR": str(logs)}
-    result = subprocess.run([sys.executable, "-m", "iaa.cli", "purge"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "frontdoor.cli", "purge"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "2 old log files" in result.stdout
@@ -213,8 +213,8 @@ def test_purge_logs_without_a_log_directory_does_nothing(tmp_path):
 @pytest.mark.servers
 @pytest.mark.timeout(900)
 def test_no_citizen_text_in_any_log_when_actions_fail_and_servers_stop(trained_model):
-    from iaa.migrate import upgrade
-    from iaa.supervisor import FrontDoorProcesses, Ports
+    from frontdoor.migrate import upgrade
+    from frontdoor.supervisor import FrontDoorProcesses, Ports
 
     marks = {}
 

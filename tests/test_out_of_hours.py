@@ -9,7 +9,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation
 from iaa.settings import ROOT, Settings

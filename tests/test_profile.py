@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from iaa.cli import main
+from frontdoor.cli import main
 from iaa.profile import ProfileError, load_profile
 from iaa.settings import ROOT
 
@@ -108,7 +108,7 @@ def test_another_council_gets_its_own_values_everywhere_the_front_door_speaks(un
     import yaml
     from fastapi.testclient import TestClient
 
-    from iaa.app import create_app
+    from frontdoor.app import create_app
     from iaa.settings import Settings
     from tests.conftest import free_port
 

@@ -9,7 +9,7 @@ import pytest
 
 from actions.actions import INFORMATION_TOPICS
 from iaa.settings import RASA_ENV, ROOT
-from iaa.training import ensure_model, model_hash, model_path
+from frontdoor.training import ensure_model, model_hash, model_path
 
 
 def test_rasa_data_validate_is_clean():

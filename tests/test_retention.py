@@ -3,11 +3,11 @@ import datetime as dt
 
 from sqlalchemy import create_engine, text
 
-from iaa.cli import main
+from frontdoor.cli import main
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, utcnow
 from iaa.profile import load_profile
-from iaa.retention import purge
+from frontdoor.retention import purge
 from iaa.settings import ROOT
 
 PROFILE = load_profile(ROOT / "data" / "council" / "example.yml")  # 30 / 400 days, numbers 7 days

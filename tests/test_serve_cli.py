@@ -16,7 +16,7 @@ def serve(env_extra, name):
     db = f"sqlite:///{_TMP / name / 'iaa.db'}"
     env = {k: v for k, v in os.environ.items() if k != "IAA_RASA_TOKEN"}
     env.update(IAA_DATABASE_URL=db, **env_extra)
-    result = subprocess.run([sys.executable, "-m", "iaa.cli", "serve"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "frontdoor.cli", "serve"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     return result, db
 

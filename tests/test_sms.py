@@ -6,7 +6,7 @@ from twilio.http.response import Response as TwilioResponse
 from twilio.request_validator import RequestValidator
 
 from console.auth import create_user
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.settings import Settings
 from tests.conftest import free_port
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from iaa.settings import ROOT, Settings
-from iaa.supervisor import (Child, FrontDoorProcesses, Ports, _fingerprint, clean_up_predecessor,
+from frontdoor.supervisor import (Child, FrontDoorProcesses, Ports, _fingerprint, clean_up_predecessor,
                             pid_file_for)
 from tests.conftest import _TMP, free_port
 
@@ -33,9 +33,9 @@ def test_front_door_command_has_the_websocket_limit_and_proxy_settings(tmp_path)
     door = plan["front door"]
     assert door[door.index("--ws-max-size") + 1] == "20000"
     assert "--proxy-headers" in door and door[door.index("--forwarded-allow-ips") + 1] == "10.0.0.5"
-    assert door[door.index("--log-config") + 1].endswith("iaa/logging/frontdoor.yml")
+    assert door[door.index("--log-config") + 1].endswith("frontdoor/logging/frontdoor.yml")
     rasa = plan["rasa server"]
-    assert rasa[rasa.index("--logging-config-file") + 1].endswith("iaa/logging/rasa.yml")
+    assert rasa[rasa.index("--logging-config-file") + 1].endswith("frontdoor/logging/rasa.yml")
     assert not str(ROOT / "bot") in rasa[rasa.index("--logging-config-file") + 1]  # never retrains
     assert Settings(mode="test", rasa_token="t").forwarded_allow_ips == "127.0.0.1"  # uvicorn's default
 
@@ -147,7 +147,7 @@ def test_a_supervisor_still_running_is_left_alone(tmp_path):
 def test_children_are_asked_to_die_with_the_supervisor():
     """PR_SET_DEATHSIG: a grandchild started by the supervisor code gets SIGTERM when its
     parent is killed outright."""
-    code = ("import sys, time, subprocess; from iaa.supervisor import _death_signal; import os;"
+    code = ("import sys, time, subprocess; from frontdoor.supervisor import _death_signal; import os;"
             "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True,"
             " preexec_fn=_death_signal(os.getpid())); print(p.pid, flush=True); time.sleep(120)")
     parent = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -166,7 +166,7 @@ def test_children_are_asked_to_die_with_the_supervisor():
 
 
 def _running(pid: int) -> bool:
-    from iaa.supervisor import _alive
+    from frontdoor.supervisor import _alive
 
     return _alive(pid)
 
@@ -174,7 +174,7 @@ def _running(pid: int) -> bool:
 # -- for real: iaa serve, with Rasa ---------------------------------------------------------------
 
 class Serve:
-    """`python -m iaa.cli serve` (or a supervisor of the test's own) on fresh loopback ports."""
+    """`python -m frontdoor.cli serve` (or a supervisor of the test's own) on fresh loopback ports."""
 
     def __init__(self, name: str, ports: Ports | None = None) -> None:
         self.dir = _TMP / name
@@ -195,7 +195,7 @@ class Serve:
     def start(self, argv=None, label="serve") -> "Serve":
         self.out_path = self.dir / f"{label}.out"
         out = open(self.out_path, "wb")
-        self.proc = subprocess.Popen(argv or [sys.executable, "-m", "iaa.cli", "serve"], cwd=ROOT, env=self.env,
+        self.proc = subprocess.Popen(argv or [sys.executable, "-m", "frontdoor.cli", "serve"], cwd=ROOT, env=self.env,
                                      stdout=out, stderr=subprocess.STDOUT)
         out.close()
         return self
@@ -266,7 +266,7 @@ class Serve:
 
 
 def _group_gone(pgid: int, timeout: float) -> bool:
-    from iaa.supervisor import _group_alive
+    from frontdoor.supervisor import _group_alive
 
     deadline = time.monotonic() + timeout
     while _group_alive(pgid):
@@ -356,8 +356,8 @@ def test_serve_restarts_a_killed_action_server_and_rasa_and_its_children_die_wit
 NO_DEATHSIG = """
 import sys
 from iaa.settings import get_settings
-from iaa.supervisor import FrontDoorProcesses, Ports, pid_file_for
-from iaa.training import model_path
+from frontdoor.supervisor import FrontDoorProcesses, Ports, pid_file_for
+from frontdoor.training import model_path
 from urllib.parse import urlsplit
 s = get_settings()
 ports = Ports(s.port, urlsplit(s.rasa_url).port, urlsplit(s.action_url).port)
@@ -372,7 +372,7 @@ group.watch()
 @pytest.mark.servers
 @pytest.mark.timeout(1200)
 def test_a_new_serve_stops_what_a_killed_supervisor_left_and_starts_on_the_same_ports(trained_model):
-    from iaa.migrate import upgrade
+    from frontdoor.migrate import upgrade
 
     old = Serve("supervisor-orphans")
     upgrade(old.db)  # `iaa serve` migrates; the test's own supervisor does not

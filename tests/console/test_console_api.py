@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from console.auth import create_user
 from console.models import AuditEntry, StaffUser
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from iaa.settings import Settings

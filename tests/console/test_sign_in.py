@@ -15,7 +15,7 @@ from sqlalchemy import select
 from console import auth
 from console.auth import SignInBackoff, create_user
 from console.models import AuditEntry, StaffSession, StaffUser
-from iaa.app import create_app
+from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import utcnow
 from iaa.settings import ROOT, Settings
@@ -224,7 +224,7 @@ def test_a_disabled_account_loses_its_sessions_at_once(app, clock):
 # -- `iaa user ...` in a process of its own -------------------------------------------------------
 
 def iaa_user(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iaa.cli", "user", *args], cwd=ROOT, env=dict(os.environ),
+    return subprocess.run([sys.executable, "-m", "frontdoor.cli", "user", *args], cwd=ROOT, env=dict(os.environ),
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 

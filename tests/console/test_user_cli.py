@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from iaa.cli import main
+from frontdoor.cli import main
 
 
 @pytest.mark.parametrize("args, password, message", [

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from iaa.db import make_engine
-from iaa.migrate import alembic_config, upgrade
+from frontdoor.migrate import alembic_config, upgrade
 
 
 def _downgrade(url: str, revision: str) -> None:

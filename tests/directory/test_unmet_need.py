@@ -12,7 +12,7 @@ from channels.bot import BotReply
 from channels.conversations import ConversationService
 from channels.hub import Hub
 from iaa.db import make_engine, session_scope
-from iaa.migrate import alembic_config, upgrade
+from frontdoor.migrate import alembic_config, upgrade
 from iaa.models import Conversation, Enquiry, financial_year
 from iaa.profile import cached_profile
 from iaa.settings import ROOT

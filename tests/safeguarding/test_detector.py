@@ -421,7 +421,7 @@ def test_its_fast_scoring_is_the_fitted_pipelines_own():
 
 
 def test_the_examples_file_is_checked(tmp_path, capsys):
-    from iaa.cli import main
+    from frontdoor.cli import main
 
     bad = tmp_path / "examples.yml"
     bad.write_text("learned_threshold: 2\nrisky:\n  - {concern: worried, text: x}\nbenign:\n  - {text: ''}\n",
@@ -434,7 +434,7 @@ def test_the_examples_file_is_checked(tmp_path, capsys):
 
 
 def test_the_everyday_file_is_checked(tmp_path, capsys):
-    from iaa.cli import main
+    from frontdoor.cli import main
 
     assert main(["safeguarding", "check", "--everyday", str(tmp_path / "missing.yml")]) == 1
     assert "missing.yml: cannot be read" in capsys.readouterr().err

@@ -6,7 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from .db import make_engine
+from iaa.db import make_engine
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
 

@@ -11,10 +11,10 @@ from typing import Optional, Union
 from sqlalchemy import and_, create_engine, delete, or_, select, text, update
 
 from console.models import Note
-from .db import session_scope
-from .logs import purge_logs
-from .models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
-from .profile import CouncilProfile
+from iaa.db import session_scope
+from iaa.logs import purge_logs
+from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
+from iaa.profile import CouncilProfile
 
 
 @dataclass
@@ -46,7 +46,7 @@ def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
     # Logs hold no conversation text (iaa/logs.py scrubs it), but they do hold conversation ids
     # and times: rolled log files go with the shortest transcript retention.
     if log_dir is _FROM_SETTINGS:
-        from .settings import get_settings
+        from iaa.settings import get_settings
 
         log_dir = get_settings().log_dir or None
     summary.log_files = purge_logs(Path(log_dir) if log_dir else None, keep.bot_only_conversation_days,

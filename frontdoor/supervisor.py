@@ -31,11 +31,11 @@ from typing import Callable, Dict, List, Optional
 
 import httpx
 
-from .logs import DailyFile, scrub_line
-from .settings import RASA_ENV, ROOT, VAR, Settings
+from iaa.logs import DailyFile, scrub_line
+from iaa.settings import RASA_ENV, ROOT, VAR, Settings
 
 Announce = Callable[[str], None]
-LOGGING_CONFIG = ROOT / "iaa" / "logging"
+LOGGING_CONFIG = ROOT / "frontdoor" / "logging"
 
 
 @dataclass
@@ -128,7 +128,7 @@ class FrontDoorProcesses:
                   {**base, **tracker_env(s), "IAA_ACTION_WEBHOOK": f"http://{host}:{p.actions}/webhook",
                    # Rasa's structured events as JSON even on a terminal, so iaa.logs can scrub them.
                    "FORCE_JSON_LOGGING": "1"}),
-            Child("front door", [sys.executable, "-m", "uvicorn", "iaa.app:create_app", "--factory",
+            Child("front door", [sys.executable, "-m", "uvicorn", "frontdoor.app:create_app", "--factory",
                                  "--host", s.host, "--port", str(p.frontdoor), "--no-access-log",
                                  "--ws-max-size", str(s.ws_max_bytes),
                                  "--proxy-headers", "--forwarded-allow-ips", s.forwarded_allow_ips,

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import List
 
-from .settings import RASA_ENV, ROOT
+from iaa.settings import RASA_ENV, ROOT
 
 MODELS = ROOT / "models"
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories"]

@@ -31,15 +31,15 @@ from console.desk import StaffDesk
 from directory.api import router as directory_router
 from safeguarding import load_detector
 
-from . import __version__
-from .db import get_engine
-from .errors import READY_RESPONSES
-from .errors import install as install_error_handlers
-from .openapi import install as install_openapi
-from .headers import SecurityHeaders
-from .limits import BodyLimit, Limits, TooMany
-from .profile import cached_profile
-from .settings import Settings, get_settings
+from iaa import __version__
+from iaa.db import get_engine
+from iaa.errors import READY_RESPONSES
+from iaa.errors import install as install_error_handlers
+from iaa.openapi import install as install_openapi
+from iaa.headers import SecurityHeaders
+from iaa.limits import BodyLimit, Limits, TooMany
+from iaa.profile import cached_profile
+from iaa.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "channels" / "web" / "static"

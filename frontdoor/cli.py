@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import List, Optional
 from urllib.parse import urlsplit
 
-from .settings import ROOT
+from iaa.settings import ROOT
 
 SAMPLE_DIRECTORY = ROOT / "directory" / "sample" / "services.json"
 
 
 def cmd_db_upgrade(_: argparse.Namespace) -> int:
     from .migrate import upgrade
-    from .settings import get_settings
+    from iaa.settings import get_settings
 
     upgrade(get_settings().database_url)
     print("[db] schema is up to date")
@@ -24,7 +24,7 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
 
 
 def cmd_profile_check(args: argparse.Namespace) -> int:
-    from .profile import ProfileError, load_profile
+    from iaa.profile import ProfileError, load_profile
 
     try:
         profile = load_profile(args.path)
@@ -49,9 +49,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from .profile import load_profile
+    from iaa.profile import load_profile
     from .retention import purge
-    from .settings import get_settings
+    from iaa.settings import get_settings
     from .supervisor import tracker_url
 
     settings = get_settings()
@@ -135,8 +135,8 @@ def create_demo_accounts_if_none() -> None:
     from console.auth import create_user
     from console.models import StaffUser
 
-    from .db import session_scope
-    from .settings import VAR
+    from iaa.db import session_scope
+    from iaa.settings import VAR
 
     with session_scope() as db:
         if db.scalar(select(func.count()).select_from(StaffUser)):
@@ -159,7 +159,7 @@ def load_sample_directory_if_empty() -> None:
     from directory.importer import import_services, read_services
     from directory.models import Service
 
-    from .db import session_scope
+    from iaa.db import session_scope
 
     with session_scope() as db:
         if db.scalar(select(func.count()).select_from(Service)):
@@ -181,8 +181,8 @@ def _port_in_use(port: int) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .profile import ProfileError, load_profile
-    from .settings import get_settings
+    from iaa.profile import ProfileError, load_profile
+    from iaa.settings import get_settings
     from .supervisor import FrontDoorProcesses, Ports, clean_up_predecessor, pid_file_for
     from .training import ensure_model
 
