@@ -14,32 +14,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from rapidfuzz import fuzz, process
 
+from iaa.taxonomy import enquiry_cues
+
 from . import lexicon as lx
 
-CUES_FILE = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "enquiry_cues.yml"
-
-# Used if the shared cue file is missing; the first theme whose cue appears wins.
-DEFAULT_THEME_CUES: List[Tuple[str, List[str]]] = [
-    ("vawdasv", ["domestic abuse", "domestic violence", "sexual violence", "coercive control", "cam-drin domestig",
-                 "trais domestig"]),
-    ("secure_estate", ["prison", "prisoner", "in custody", "youth offending", "bail hostel", "probation", "carchar"]),
-    ("carers", ["carer", "carers", "caring for", "i care for", "look after my", "young carer", "gofalwr", "gofalwyr",
-                "gofalu am"]),
-    ("learning_disability_autism", ["autism", "autistic", "asperger", "learning disability", "learning disabilities",
-                                    "awtistiaeth", "anabledd dysgu"]),
-    ("mental_health", ["mental health", "depression", "anxiety", "low mood", "iechyd meddwl", "iselder"]),
-    ("sensory_impairment", ["deaf", "blind", "hearing loss", "sight loss", "visually impaired", "byddar", "dall"]),
-    ("children_young_people", ["my child", "my son", "my daughter", "my kids", "children", "child", "teenager",
-                               "baby", "plentyn", "plant", "fy mab", "fy merch"]),
-    ("older_people", ["older", "elderly", "my mum", "my mam", "my dad", "my nan", "my gran", "pensioner", "dementia",
-                      "fy mam", "fy nhad", "mam-gu", "nain", "taid"]),
-    ("health_physical_disability", ["disability", "disabled", "wheelchair", "stroke", "mobility", "anabl", "anabledd"]),
-]
 # Extra cues for service requests ("help for carers" is about carers even if no one says "I am a carer").
 EXTRA_CUES = {"carers": ["carers", "carer", "gofalwyr", "gofalwr", "gofalwyr ifanc"],
               "older_people": ["my father", "my mother", "my grandad", "my grandfather", "my grandmother",
@@ -103,17 +85,12 @@ PREPOSITIONS = (r"(?:near to|near|nearby|in or near|in|around|round|at|close to|
 
 @lru_cache(maxsize=1)
 def theme_cues() -> List[Tuple[str, List[str]]]:
-    cues = DEFAULT_THEME_CUES
-    try:
-        import yaml
+    """The shared cue file's themes (iaa.taxonomy raises TaxonomyError if it is missing or wrong),
+    each with this module's extra cues for service requests."""
+    return [(theme, list(c) + EXTRA_CUES.get(theme, [])) for theme, c in enquiry_cues()["themes"]]
 
-        data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
-        themes = data.get("themes")
-        if isinstance(themes, dict) and themes:
-            cues = [(k, [str(c) for c in v]) for k, v in themes.items() if isinstance(v, list)]
-    except Exception:  # noqa: BLE001 - the built-in cues are a complete fallback
-        pass
-    return [(theme, list(c) + EXTRA_CUES.get(theme, [])) for theme, c in cues]
+
+theme_cues()  # at import: nothing starts with a missing or wrong cue file
 
 
 def _has(text: str, phrase: str) -> bool:

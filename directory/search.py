@@ -33,11 +33,12 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from iaa import taxonomy
+
 from . import lexicon as lx
 from .cards import build_card, is_free, is_stale, last_checked, works_in_welsh
 
-THEMES = ("children_young_people", "older_people", "health_physical_disability", "learning_disability_autism",
-          "mental_health", "sensory_impairment", "carers", "vawdasv", "secure_estate")
+THEMES = taxonomy.stated("theme")  # data/taxonomy/codes.yml, without "not_stated"
 THEME_LABELS = {"children_young_people": "children and young people", "older_people": "older people",
                 "health_physical_disability": "people with a physical disability or health condition",
                 "learning_disability_autism": "people with a learning disability or autism",

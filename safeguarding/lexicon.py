@@ -22,6 +22,8 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 
 import yaml
 
+from iaa.taxonomy import theme_codes
+
 from .fuzzy import FuzzyIndex
 from .language import ENGLISH_MARKERS, WELSH_MARKERS, english_forms, welsh_mutations, welsh_verb_forms
 from .normalise import BREAK, raw_tokens
@@ -39,20 +41,9 @@ CONCERNS: Tuple[str, ...] = (
     "adult_abuse_neglect",
 )
 
-# Theme codes from the enquiry taxonomy (shared/design/TAXONOMY.md). A lexicon may add
+# Theme codes from the enquiry taxonomy (data/taxonomy/codes.yml, TAXONOMY.md). A lexicon may add
 # council-specific themes under `extra_themes`.
-THEMES: Tuple[str, ...] = (
-    "children_young_people",
-    "older_people",
-    "health_physical_disability",
-    "learning_disability_autism",
-    "mental_health",
-    "sensory_impairment",
-    "carers",
-    "vawdasv",
-    "secure_estate",
-    "not_stated",
-)
+THEMES: Tuple[str, ...] = theme_codes()
 
 LANGS: Tuple[str, ...] = ("en", "cy")
 PLACEHOLDER = "_"
