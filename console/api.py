@@ -24,7 +24,7 @@ from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
 from . import auth, flags
 from .auth import COOKIE, LoginRefused, Staff, require
 from .desk import STAFF_OUTCOMES, DeskError, StaffDesk, stats
-from .models import AuditEntry
+from iaa.models import AuditEntry
 
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(tags=["console"])

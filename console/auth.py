@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 from iaa.db import read_scope, session_scope
 from iaa.models import utcnow
 
-from .models import ROLES, AuditEntry, StaffSession, StaffUser
+from iaa.models import ROLES, AuditEntry, StaffSession, StaffUser
 
 COOKIE = "iaa_session"
 SESSION_HOURS = 10  # one working day

@@ -18,7 +18,7 @@ from iaa.texts import say
 
 from . import flags
 from .auth import Staff, audit
-from .models import Note, StaffUser
+from iaa.models import Note, StaffUser
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Message, SafeguardingFlag
 
 from .auth import Staff, audit
-from .models import StaffUser
+from iaa.models import StaffUser
 
 REVIEWS = ("real", "false_alarm")
 ANSWERS = ("yes", "no", "other")

@@ -133,7 +133,7 @@ def create_demo_accounts_if_none() -> None:
     from sqlalchemy import func, select
 
     from console.auth import create_user
-    from console.models import StaffUser
+    from iaa.models import StaffUser
 
     from iaa.db import session_scope
     from iaa.settings import VAR

@@ -10,7 +10,7 @@ from typing import Optional, Union
 
 from sqlalchemy import and_, create_engine, delete, or_, select, text, update
 
-from console.models import Note
+from iaa.models import Note
 from iaa.db import session_scope
 from iaa.logs import purge_logs
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow

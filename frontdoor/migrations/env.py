@@ -3,8 +3,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from iaa.models import Base
-import console.models  # noqa: F401  (tables on the same metadata)
-import directory.models  # noqa: F401
+import directory.models  # noqa: F401  (its tables on the same metadata; iaa.models holds the rest)
 
 config = context.config
 target_metadata = Base.metadata

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 from sqlalchemy import select
 
 from console.auth import create_user
-from console.models import AuditEntry, StaffUser
+from iaa.models import AuditEntry, StaffUser
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from console import auth
 from console.auth import SignInBackoff, create_user
-from console.models import AuditEntry, StaffSession, StaffUser
+from iaa.models import AuditEntry, StaffSession, StaffUser
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import utcnow
