@@ -9,6 +9,8 @@ from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, root_validator, validator
 
+from .concerns import CONCERNS
+from .welsh import clock
 from .yamlfile import read_mapping
 
 try:  # Python 3.9+
@@ -106,8 +108,6 @@ class Helpline(Strict):
 
     @validator("concerns", each_item=True)
     def _known_concern(cls, v: str) -> str:
-        from safeguarding import CONCERNS
-
         if v not in CONCERNS:
             raise ValueError(f"unknown concern {v!r}; use one of {', '.join(CONCERNS)}")
         return v
@@ -221,9 +221,7 @@ class CouncilProfile(Strict):
 
 def _clock(hhmm: str) -> str:
     h, m = (int(x) for x in hhmm.split(":"))
-    suffix = "am" if h < 12 else "pm"
-    h12 = h % 12 or 12
-    return f"{h12}{suffix}" if m == 0 else f"{h12}.{m:02d}{suffix}"
+    return clock(h, m)
 
 
 class ProfileError(ValueError):

@@ -22,24 +22,12 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Seq
 
 import yaml
 
+from iaa.concerns import CONCERNS  # noqa: F401  (the concern codes, shared with the council profile)
 from iaa.taxonomy import theme_codes
 
 from .fuzzy import FuzzyIndex
 from .language import ENGLISH_MARKERS, WELSH_MARKERS, english_forms, welsh_mutations, welsh_verb_forms
 from .normalise import BREAK, raw_tokens
-
-CONCERNS: Tuple[str, ...] = (
-    "immediate_danger",
-    "suicide_self_harm",
-    "child_homeless",
-    "child_abuse_neglect",
-    "domestic_abuse",
-    "sexual_exploitation",
-    "criminal_exploitation",
-    "modern_slavery",
-    "forced_marriage",
-    "adult_abuse_neglect",
-)
 
 # Theme codes from the enquiry taxonomy (data/taxonomy/codes.yml, TAXONOMY.md). A lexicon may add
 # council-specific themes under `extra_themes`.
