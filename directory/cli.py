@@ -23,7 +23,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from iaa.db import session_scope
 
-    from .importer import import_services, read_services
+    from .importer import import_services
+    from .sources import read_services
 
     try:
         records = read_services(Path(args.path))

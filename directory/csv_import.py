@@ -17,7 +17,7 @@ the row belongs to a service, that service is skipped whole, and a duplicated or
 location, taxonomy or term skips every service using it. A collection whose file the package has
 is given to each service (empty if it has no rows); one whose file is missing is left out, so the
 directory keeps what it holds. Parents in the package (an umbrella organisation, a parent term)
-travel with the rows that name them, under "__parents__".
+travel with the rows that name them, in their `Origin`.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from .importer import Problem, Records, decode_utf8
+from .records import Origin, Problem, Records, Sourced, decode_utf8
 
 _BAD = re.compile("[\ud800-\udfff]")
 
@@ -66,10 +66,10 @@ WEEKDAYS = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH"
 class _Table:
     def __init__(self, kind: str, file: str) -> None:
         self.kind, self.file = kind, file
-        self.rows: List[Dict[str, Any]] = []
-        self.by_id: Dict[str, Dict[str, Any]] = {}
+        self.rows: List[Sourced] = []
+        self.by_id: Dict[str, Sourced] = {}
         self.columns: List[str] = []
-        self.duplicates: List[Dict[str, Any]] = []  # rows whose id an earlier row already had
+        self.duplicates: List[Sourced] = []  # rows whose id an earlier row already had
 
 
 def _number(value: Optional[str]) -> Any:
@@ -82,7 +82,29 @@ def _number(value: Optional[str]) -> Any:
     return int(number) if number.is_integer() and "." not in value else number
 
 
-def _read_csv(path: Path, kind: str, problems: List[Problem]) -> _Table:
+def _row(raw: Dict[Optional[str], Any], path: Path, n: int) -> Sourced:
+    """One CSV row: its values (blank as None, numbers as numbers), and where it came from."""
+    values: Dict[str, Any] = {}
+    bad_field = None
+    for key, value in raw.items():
+        if key is None or key == "":
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        if value in ("", None):
+            value = None
+        elif _BAD.search(value):
+            bad_field = bad_field or key
+        elif key in NUMBERS:
+            value = _number(value)
+        values[key] = value
+    row = Sourced(values, Origin(str(path), f"row {n}"))
+    if bad_field:
+        row.origin.errors.append(Problem(str(path), str(row.get("id") or f"row {n}"), bad_field,
+                                         "is not valid UTF-8 text"))
+    return row
+
+
+def _read_csv(path: Path, kind: str) -> _Table:
     table = _Table(kind, str(path))
     try:
         data = path.read_bytes()
@@ -95,32 +117,20 @@ def _read_csv(path: Path, kind: str, problems: List[Problem]) -> _Table:
         raise ValueError(f"{path}: has no 'id' column")
     reader.fieldnames = table.columns
     for n, raw in enumerate(reader, start=2):  # row 1 is the header
-        row: Dict[str, Any] = {"__file__": str(path), "__row__": f"row {n}"}
-        bad_field = None
-        for key, value in raw.items():
-            if key is None or key == "":
-                continue
-            value = value.strip() if isinstance(value, str) else value
-            if value in ("", None):
-                value = None
-            elif _BAD.search(value):
-                bad_field = bad_field or key
-            elif key in NUMBERS:
-                value = _number(value)
-            row[key] = value
-        rid = row.get("id") or f"row {n}"
-        if bad_field:
-            row["__errors__"] = [(str(path), str(rid), bad_field, "is not valid UTF-8 text")]
+        row = _row(raw, path, n)
         if row.get("id") is not None:
             if row["id"] in table.by_id:
-                row.setdefault("__errors__", []).append(
-                    (str(path), str(rid), "id", f"{row['id']!r} appears twice in this file"))
-                row["__duplicate__"] = True
-                table.duplicates.append(row)
+                _duplicate(row, table, f"{row['id']!r} appears twice in this file")
             else:
                 table.by_id[row["id"]] = row
         table.rows.append(row)
     return table
+
+
+def _duplicate(row: Sourced, table: _Table, reason: str) -> None:
+    row.origin.errors.append(Problem(row.origin.file, str(row["id"]), "id", reason))
+    row.origin.duplicate = True
+    table.duplicates.append(row)
 
 
 def _resources(descriptor: Path) -> List[Tuple[str, Path]]:
@@ -154,13 +164,19 @@ def _kind(name: str, path: Path, columns_hint: Optional[List[str]] = None) -> Op
     return None
 
 
-def _clean(row: Dict[str, Any], *drop: str) -> Dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in drop}
+def _clean(row: Sourced, *drop: str, labelled: bool = False) -> Sourced:
+    """A copy of a row without the columns in `drop`, from the same file (naming its row, for a
+    problem in a row with no id, only when `labelled`)."""
+    return Sourced({k: v for k, v in row.items() if k not in drop},
+                   Origin(row.origin.file, row.origin.row if labelled else ""))
 
 
-def read_datapackage(descriptor: Path) -> Records:
-    descriptor = Path(descriptor)
-    problems: List[Problem] = []
+def _without_none(obj: Sourced) -> Sourced:
+    return Sourced({k: v for k, v in obj.items() if v is not None}, obj.origin)
+
+
+def _read_tables(descriptor: Path) -> Dict[str, _Table]:
+    """The package's CSV files by kind; a second file of one kind is merged into the first."""
     tables: Dict[str, _Table] = {}
     for name, path in _resources(descriptor):
         kind = _kind(name, path)
@@ -168,277 +184,307 @@ def read_datapackage(descriptor: Path) -> Records:
             continue  # a resource this directory does not use (programs, funding, ...)
         if not path.exists():
             raise ValueError(f"{descriptor}: resource {name!r} points to {path.name}, which does not exist")
-        table = _read_csv(path, kind, problems)
+        table = _read_csv(path, kind)
         if kind == "taxonomy" and ({"vocabulary", "parent_id", "parent_name"} & set(table.columns)):
             table.kind = kind = "term"  # HSDS 1.1's taxonomy.csv holds terms
         if kind in tables:  # a second file of the same kind: an id in both is a duplicate too
             merged = tables[kind]
             for id_, row in table.by_id.items():
                 if id_ in merged.by_id:
-                    row.setdefault("__errors__", []).append(
-                        (row["__file__"], str(id_), "id", f"{id_!r} is also in {Path(merged.by_id[id_]['__file__']).name}"))
-                    row["__duplicate__"] = True
-                    merged.duplicates.append(row)
+                    _duplicate(row, merged, f"{id_!r} is also in {Path(merged.by_id[id_].origin.file).name}")
                 else:
                     merged.by_id[id_] = row
             merged.rows.extend(table.rows)
             merged.duplicates.extend(table.duplicates)
         else:
             tables[kind] = table
-    # Organisations, locations, taxonomies and terms are shared: with two rows for one id there is
-    # no telling which is right, so every service using that id is skipped (and the rows reported).
-    shared_duplicates: Dict[Tuple[str, str], Dict[str, Any]] = {}
+    return tables
+
+
+def _shared_duplicates(tables: Dict[str, _Table]) -> Dict[Tuple[str, str], Sourced]:
+    """Organisations, locations, taxonomies and terms are shared: with two rows for one id there is
+    no telling which is right, so every service using that id is skipped (and the rows reported)."""
+    shared: Dict[Tuple[str, str], Sourced] = {}
     for kind in SHARED_KINDS:
         for dup in tables[kind].duplicates if kind in tables else []:
             kept = tables[kind].by_id[dup["id"]]
-            kept.setdefault("__errors__", []).append(dup["__errors__"][-1])  # the duplicate's own report
-            shared_duplicates.setdefault((kind, dup["id"]), dup)
-    if "service" not in tables:
-        raise ValueError(f"{descriptor}: the package has no services resource")
+            kept.origin.errors.append(dup.origin.errors[-1])  # the duplicate's own report
+            shared.setdefault((kind, dup["id"]), dup)
+    return shared
 
-    def table(kind: str) -> _Table:
-        return tables.get(kind) or _Table(kind, "")
 
-    services = table("service")
-    service_ids = set(services.by_id)
-    errors: Dict[str, List[Tuple[str, str, str, str]]] = defaultdict(list)
-    children: Dict[str, Dict[str, List[Dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+class _Package:
+    """The package's tables, each child row filed under the service it belongs to."""
 
-    def orphan(row: Dict[str, Any], fld: str, target: str, value: Any, where: str) -> None:
-        problems.append(Problem(row["__file__"], str(row.get("id") or row["__row__"]), fld,
-                                f"refers to {target} {value!r}, which is not in {where}"))
+    def __init__(self, tables: Dict[str, _Table], problems: List[Problem]) -> None:
+        self.tables, self.problems = tables, problems
+        self.services = self.table("service")
+        self.service_ids = set(self.services.by_id)
+        self.children: Dict[str, Dict[str, List[Sourced]]] = defaultdict(lambda: defaultdict(list))
+        self.sal_service: Dict[str, str] = {}
+        self.contact_service: Dict[str, str] = {}
+        self.used: set = set()  # (kind, id) of the shared rows some service uses
+        self.terms, self.taxonomies = self.table("term"), self.table("taxonomy")
+        self.organizations, self.locations = self.table("organization"), self.table("location")
+        self.addresses: Dict[str, List[Sourced]] = defaultdict(list)
+        self._file_children()
 
-    # Service at location links, and which service each belongs to.
-    sal_service: Dict[str, str] = {}
-    for row in table("sal").rows:
-        sid = row.get("service_id")
-        if sid not in service_ids:
-            orphan(row, "service_id", "service", sid, Path(services.file).name)
-            continue
-        if row.get("id"):
-            sal_service[row["id"]] = sid
-        children[sid]["sal"].append(row)
+    def table(self, kind: str) -> _Table:
+        return self.tables.get(kind) or _Table(kind, "")
 
-    contact_service: Dict[str, str] = {}
-    for row in table("contact").rows:
-        sid = row.get("service_id") or sal_service.get(row.get("service_at_location_id") or "")
-        if sid is None:
-            continue  # an organisation's or location's contact: not used by the directory
-        if sid not in service_ids:
-            orphan(row, "service_id", "service", sid, Path(services.file).name)
-            continue
-        if row.get("id"):
-            contact_service[row["id"]] = sid
-        children[sid]["contact"].append(row)
+    def orphan(self, row: Sourced, fld: str, target: str, value: Any, where: str) -> None:
+        self.problems.append(Problem(row.origin.file, str(row.get("id") or row.origin.row), fld,
+                                     f"refers to {target} {value!r}, which is not in {where}"))
 
-    def owner(row: Dict[str, Any], kind: str) -> Optional[str]:
-        """The service a child row belongs to, or None if it is not a service's."""
-        sid = row.get("service_id")
-        if sid is None and row.get("service_at_location_id"):
-            sid = sal_service.get(row["service_at_location_id"])
-            if sid is None:
-                orphan(row, "service_at_location_id", "service at location", row["service_at_location_id"],
-                       Path(table("sal").file).name or "service_at_locations.csv")
-                return None
-        if sid is None and kind == "phone" and row.get("contact_id"):
-            sid = contact_service.get(row["contact_id"])
-        if sid is None:
-            return None
-        if sid not in service_ids:
-            orphan(row, "service_id", "service", sid, Path(services.file).name)
+    def _service_of(self, row: Sourced, sid: Optional[str], fld: str = "service_id") -> Optional[str]:
+        if sid not in self.service_ids:
+            self.orphan(row, fld, "service", sid, Path(self.services.file).name)
             return None
         return sid
 
-    for kind in ("phone", "schedule", "area", "language", "cost", "eligibility"):
-        for row in table(kind).rows:
-            sid = owner(row, kind)
-            if sid:
-                children[sid][kind].append(row)
+    def owner(self, row: Sourced, kind: str) -> Optional[str]:
+        """The service a child row belongs to, or None if it is not a service's."""
+        sid = row.get("service_id")
+        if sid is None and row.get("service_at_location_id"):
+            sid = self.sal_service.get(row["service_at_location_id"])
+            if sid is None:
+                self.orphan(row, "service_at_location_id", "service at location", row["service_at_location_id"],
+                            Path(self.table("sal").file).name or "service_at_locations.csv")
+                return None
+        if sid is None and kind == "phone" and row.get("contact_id"):
+            sid = self.contact_service.get(row["contact_id"])
+        if sid is None:
+            return None
+        return self._service_of(row, sid)
 
-    terms = table("term")
-    taxonomies = table("taxonomy")
-    for row in table("attribute").rows:
-        entity = (row.get("link_entity") or "service").lower()
-        sid = row.get("link_id") if "link_id" in row else row.get("service_id")
-        if entity != "service" or sid is None:
-            continue
-        if sid not in service_ids:
-            orphan(row, "link_id" if "link_id" in row else "service_id", "service", sid, Path(services.file).name)
-            continue
-        children[sid]["attribute"].append(row)
+    def _file_children(self) -> None:
+        for row in self.table("sal").rows:  # service at location links, and which service each is
+            sid = self._service_of(row, row.get("service_id"))
+            if sid is None:
+                continue
+            if row.get("id"):
+                self.sal_service[row["id"]] = sid
+            self.children[sid]["sal"].append(row)
+        for row in self.table("contact").rows:
+            sid = row.get("service_id") or self.sal_service.get(row.get("service_at_location_id") or "")
+            if sid is None:
+                continue  # an organisation's or location's contact: not used by the directory
+            if self._service_of(row, sid) is None:
+                continue
+            if row.get("id"):
+                self.contact_service[row["id"]] = sid
+            self.children[sid]["contact"].append(row)
+        for kind in ("phone", "schedule", "area", "language", "cost", "eligibility"):
+            for row in self.table(kind).rows:
+                sid = self.owner(row, kind)
+                if sid:
+                    self.children[sid][kind].append(row)
+        for row in self.table("attribute").rows:
+            entity = (row.get("link_entity") or "service").lower()
+            sid = row.get("link_id") if "link_id" in row else row.get("service_id")
+            if entity != "service" or sid is None:
+                continue
+            if self._service_of(row, sid, "link_id" if "link_id" in row else "service_id") is None:
+                continue
+            self.children[sid]["attribute"].append(row)
+        for row in self.table("address").rows:
+            if row.get("location_id") not in self.locations.by_id:
+                self.orphan(row, "location_id", "location", row.get("location_id"),
+                            Path(self.locations.file).name or "locations.csv")
+                continue
+            self.addresses[row["location_id"]].append(row)
 
-    used: set = set()  # (kind, id) of the shared rows some service uses
+    # ---------------------------------------------------------------- shared objects
 
-    def one_term(t: Dict[str, Any]) -> Dict[str, Any]:
-        used.add(("term", t["id"]))
-        obj = _clean(t, "__row__", "vocabulary", "parent_name", "code")
+    def one_term(self, t: Sourced) -> Sourced:
+        self.used.add(("term", t["id"]))
+        obj = _clean(t, "vocabulary", "parent_name", "code")
         obj["term"] = t.get("term") or t.get("code")
         obj.setdefault("taxonomy", t.get("taxonomy") or t.get("vocabulary"))
         obj.setdefault("description", t.get("description") or "")
-        tax = taxonomies.by_id.get(t.get("taxonomy_id") or "")
+        tax = self.taxonomies.by_id.get(t.get("taxonomy_id") or "")
         if tax is not None:
-            used.add(("taxonomy", tax["id"]))
-            obj["taxonomy_detail"] = _clean(tax, "__row__")
-        return {k: v for k, v in obj.items() if v is not None}
+            self.used.add(("taxonomy", tax["id"]))
+            obj["taxonomy_detail"] = _clean(tax)
+        return _without_none(obj)
 
-    def term_object(term_id: str) -> Optional[Dict[str, Any]]:
-        t = terms.by_id.get(term_id)
+    def term_object(self, term_id: str) -> Optional[Sourced]:
+        t = self.terms.by_id.get(term_id)
         if t is None:
             return None
-        obj = one_term(t)
-        parents = _ancestors(terms, t, "parent_id")
-        if parents:  # in the package though no service uses them: carried so the reference holds
-            obj["__parents__"] = [one_term(p) for p in parents]
+        obj = self.one_term(t)
+        # in the package though no service uses them: carried so the reference holds
+        obj.origin.parents = [self.one_term(p) for p in _ancestors(self.terms, t, "parent_id")]
         return obj
 
-    def term_errors(term_id: str) -> List[Tuple[str, str, str, str]]:
-        t = terms.by_id[term_id]
+    def term_errors(self, term_id: str) -> List[Problem]:
+        t = self.terms.by_id[term_id]
         out = []
-        for row in _ancestors(terms, t, "parent_id") + [t]:
-            out += row.get("__errors__", [])
-            out += taxonomies.by_id.get(row.get("taxonomy_id") or "", {}).get("__errors__", [])
+        for row in _ancestors(self.terms, t, "parent_id") + [t]:
+            out += row.origin.errors
+            tax = self.taxonomies.by_id.get(row.get("taxonomy_id") or "")
+            out += tax.origin.errors if tax is not None else []
         return out
 
-    def organization_object(org_row: Dict[str, Any]) -> Dict[str, Any]:
-        used.add(("organization", org_row["id"]))
-        org = _clean(org_row, "__row__")
+    def organization_object(self, org_row: Sourced) -> Sourced:
+        self.used.add(("organization", org_row["id"]))
+        org = _clean(org_row)
         if org.get("url") and not org.get("website"):  # HSDS 1.1 calls it url
             org["website"] = org.pop("url")
         return org
 
-    organizations = table("organization")
-    locations = table("location")
-    addresses: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
-    for row in table("address").rows:
-        if row.get("location_id") not in locations.by_id:
-            orphan(row, "location_id", "location", row.get("location_id"), Path(locations.file).name or "locations.csv")
-            continue
-        addresses[row["location_id"]].append(row)
+    # ---------------------------------------------------------------- one service
 
-    records = Records(problems=problems)
-    for srow in services.rows:
-        if srow.get("__duplicate__"):
-            records.append(srow)  # reported as a duplicate by the importer
-            continue
+    def service_record(self, srow: Sourced) -> Sourced:
+        """The full ORUK service object for one services.csv row; the problems in the rows it is
+        built from travel in its origin's errors (the first one skips it)."""
         sid = srow.get("id")
-        record = _clean(srow, "__row__")
-        kids = children.get(sid, {}) if sid else {}
-        errs = list(srow.get("__errors__", []))
+        record = _clean(srow)
+        kids = self.children.get(sid, {}) if sid else {}
+        errs = list(srow.origin.errors)
+        self._add_organization(record, srow, errs)
+        self._add_locations(record, kids, errs)
+        self._add_contacts_and_phones(record, kids, errs)
+        self._add_schedules(record, kids, errs)
+        self._add_other_children(record, kids, errs)
+        self._add_attributes(record, sid, kids, errs)
+        if srow.get("keywords"):
+            record["keywords"] = srow["keywords"]
+        record.origin.errors = errs
+        return record
 
+    def _rows(self, kids: Dict[str, List[Sourced]], kind: str, errs: List[Problem], *drop: str) -> List[Sourced]:
+        out = []
+        for r in kids.get(kind, []):
+            errs += r.origin.errors
+            out.append(_clean(r, "service_id", *drop, labelled=True))
+        return out
+
+    def _add_organization(self, record: Sourced, srow: Sourced, errs: List[Problem]) -> None:
         org_id = srow.get("organization_id")
-        if org_id and org_id in organizations.by_id:
-            org_row = organizations.by_id[org_id]
-            org = organization_object(org_row)
-            parents = _ancestors(organizations, org_row, "parent_organization_id")
-            if parents:  # in the package though no service uses them: carried so the reference holds
-                org["__parents__"] = [organization_object(p) for p in parents]
+        if org_id and org_id in self.organizations.by_id:
+            org_row = self.organizations.by_id[org_id]
+            org = self.organization_object(org_row)
+            parents = _ancestors(self.organizations, org_row, "parent_organization_id")
+            # in the package though no service uses them: carried so the reference holds
+            org.origin.parents = [self.organization_object(p) for p in parents]
             record["organization"] = org
             for row in parents + [org_row]:
-                errs += row.get("__errors__", [])
+                errs += row.origin.errors
         # (an organization_id not in the package is checked against the directory by the importer)
 
+    def _add_locations(self, record: Sourced, kids: Dict[str, List[Sourced]], errs: List[Problem]) -> None:
         sals = []
         for row in kids.get("sal", []):
-            sal = _clean(row, "__row__", "service_id")
-            loc = locations.by_id.get(row.get("location_id") or "")
+            sal = _clean(row, "service_id")
+            loc = self.locations.by_id.get(row.get("location_id") or "")
             if loc is not None:
-                used.add(("location", loc["id"]))
-                lobj = _clean(loc, "__row__", "organization_id")
-                if "address" in tables:  # with no address file, the location's addresses are kept
-                    lobj["addresses"] = [_clean(a, "__row__", "location_id") for a in addresses.get(loc["id"], [])]
-                for a in addresses.get(loc["id"], []):
-                    errs += a.get("__errors__", [])
-                errs += loc.get("__errors__", [])
+                self.used.add(("location", loc["id"]))
+                lobj = _clean(loc, "organization_id")
+                if "address" in self.tables:  # with no address file, the location's addresses are kept
+                    lobj["addresses"] = [_clean(a, "location_id") for a in self.addresses.get(loc["id"], [])]
+                for a in self.addresses.get(loc["id"], []):
+                    errs += a.origin.errors
+                errs += loc.origin.errors
                 sal["location"] = lobj
             sals.append(sal)
         # A collection is given (even empty) when the package has its file; otherwise the
         # directory keeps what it has.
-        if "sal" in tables:
+        if "sal" in self.tables:
             record["service_at_locations"] = sals
 
-        def rows(kind: str, *drop: str) -> List[Dict[str, Any]]:
-            out = []
-            for r in kids.get(kind, []):
-                nonlocal errs
-                errs += r.get("__errors__", [])
-                out.append(_clean(r, "service_id", *drop))
-            return out
-
-        contacts = rows("contact", "service_at_location_id", "organization_id", "location_id")
+    def _add_contacts_and_phones(self, record: Sourced, kids: Dict[str, List[Sourced]], errs: List[Problem]) -> None:
+        contacts = self._rows(kids, "contact", errs, "service_at_location_id", "organization_id", "location_id")
         contact_ids = {c.get("id") for c in contacts}
         phones, contact_phones = [], defaultdict(list)
-        for p in rows("phone", "service_at_location_id", "organization_id", "location_id"):
+        for p in self._rows(kids, "phone", errs, "service_at_location_id", "organization_id", "location_id"):
             if p.get("contact_id") in contact_ids:
-                contact_phones[p["contact_id"]].append(_clean(p, "contact_id"))
+                contact_phones[p["contact_id"]].append(_clean(p, "contact_id", labelled=True))
             else:
-                phones.append(_clean(p, "contact_id"))
+                phones.append(_clean(p, "contact_id", labelled=True))
         for c in contacts:
             if contact_phones.get(c.get("id")):
                 c["phones"] = contact_phones[c["id"]]
-        if "phone" in tables:
+        if "phone" in self.tables:
             record["phones"] = phones
-        if "contact" in tables:
+        if "contact" in self.tables:
             record["contacts"] = contacts
 
+    def _add_schedules(self, record: Sourced, kids: Dict[str, List[Sourced]], errs: List[Problem]) -> None:
         schedules = []
-        for s in rows("schedule", "location_id"):
+        for s in self._rows(kids, "schedule", errs, "location_id"):
             weekday = s.pop("weekday", None)
             if weekday is not None and not s.get("byday"):  # HSDS 1.1 regular_schedules
                 code = WEEKDAYS.get(str(weekday).strip().lower())
                 if code is None:
-                    errs.append((s["__file__"], str(s.get("id")), "weekday", f"{weekday!r} is not a day of the week"))
+                    errs.append(Problem(s.origin.file, str(s.get("id")), "weekday",
+                                        f"{weekday!r} is not a day of the week"))
                 else:
                     s["byday"], s["freq"] = code, s.get("freq") or "WEEKLY"
             schedules.append(s)
-        if "schedule" in tables:
+        if "schedule" in self.tables:
             record["schedules"] = schedules
-        areas = rows("area", "service_at_location_id")
-        if "area" in tables:
+
+    def _add_other_children(self, record: Sourced, kids: Dict[str, List[Sourced]], errs: List[Problem]) -> None:
+        areas = self._rows(kids, "area", errs, "service_at_location_id")
+        if "area" in self.tables:
             record["service_areas"] = areas
         languages = []
-        for lang in rows("language", "location_id"):
+        for lang in self._rows(kids, "language", errs, "location_id"):
             if lang.get("language") and not lang.get("name"):  # HSDS 1.1
                 lang["name"] = lang.pop("language")
                 if lang["name"].strip().lower() in ("welsh", "cymraeg") and not lang.get("code"):
                     lang["code"] = "cy"
             languages.append(lang)
-        if "language" in tables:
+        if "language" in self.tables:
             record["languages"] = languages
-        costs = rows("cost")
-        if "cost" in tables:
+        costs = self._rows(kids, "cost", errs)
+        if "cost" in self.tables:
             record["cost_options"] = costs
-        for e in rows("eligibility"):  # ORUK 2.0 kept age ranges here
+        for e in self._rows(kids, "eligibility", errs):  # ORUK 2.0 kept age ranges here
             for key in ("minimum_age", "maximum_age"):
                 if e.get(key) is not None and record.get(key) is None:
                     record[key] = e[key]
 
+    def _add_attributes(self, record: Sourced, sid: Optional[str], kids: Dict[str, List[Sourced]],
+                        errs: List[Problem]) -> None:
         attributes = []
         for a in kids.get("attribute", []):
-            errs += a.get("__errors__", [])
+            errs += a.origin.errors
             term_id = a.get("taxonomy_term_id") or a.get("taxonomy_id")
-            attr = {"__file__": a["__file__"], "id": a.get("id") or f"{sid}-{term_id}",
-                    "link_id": sid, "link_entity": "service", "link_type": a.get("link_type"),
-                    "value": a.get("value"), "taxonomy_term_id": term_id}
-            term = term_object(term_id) if term_id else None
+            attr = Sourced({"id": a.get("id") or f"{sid}-{term_id}", "link_id": sid, "link_entity": "service",
+                            "link_type": a.get("link_type"), "value": a.get("value"), "taxonomy_term_id": term_id},
+                           Origin(a.origin.file, ""))
+            term = self.term_object(term_id) if term_id else None
             if term is not None:
-                errs += term_errors(term_id)
+                errs += self.term_errors(term_id)
                 attr["taxonomy_term"] = term
-            attributes.append({k: v for k, v in attr.items() if v is not None})
-        if "attribute" in tables:
+            attributes.append(_without_none(attr))
+        if "attribute" in self.tables:
             record["attributes"] = attributes
-        if srow.get("keywords"):
-            record["keywords"] = srow["keywords"]
-        if errs:
-            record["__errors__"] = errs
-        records.append(record)
+
+
+def read_datapackage(descriptor: Path) -> Records:
+    descriptor = Path(descriptor)
+    tables = _read_tables(descriptor)
+    shared_duplicates = _shared_duplicates(tables)
+    if "service" not in tables:
+        raise ValueError(f"{descriptor}: the package has no services resource")
+    package = _Package(tables, [])
+    records = Records(problems=package.problems)
+    for srow in package.services.rows:
+        if srow.origin.duplicate:
+            records.append(srow)  # reported as a duplicate by the importer
+            continue
+        records.append(package.service_record(srow))
     for (kind, id_), dup in shared_duplicates.items():
-        if (kind, id_) not in used:  # no service uses it, so no service's report names it
-            _f, rid, fld, reason = dup["__errors__"][-1]
-            records.problems.append(Problem(dup["__file__"], rid, fld, reason))
+        if (kind, id_) not in package.used:  # no service uses it, so no service's report names it
+            last = dup.origin.errors[-1]
+            records.problems.append(Problem(dup.origin.file, last.record_id, last.field, last.reason))
     return records
 
 
-def _ancestors(table: _Table, row: Dict[str, Any], parent_field: str) -> List[Dict[str, Any]]:
+def _ancestors(table: _Table, row: Sourced, parent_field: str) -> List[Sourced]:
     """The rows above `row` in this table by `parent_field`, root first (a loop stops the walk)."""
     chain, seen = [], {row.get("id")}
     parent = row.get(parent_field)

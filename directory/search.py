@@ -176,7 +176,7 @@ class DirectorySearch:
     @classmethod
     def from_db(cls, session, today: Optional[dt.date] = None) -> "DirectorySearch":
         from .export import export_services
-        from .importer import directory_version
+        from .version import directory_version
 
         version = directory_version(session)
         return cls(export_services(session), today=today, version=version)
@@ -833,7 +833,7 @@ _cache_lock = threading.Lock()
 def get_search(session=None) -> DirectorySearch:
     """The search index for this process's database, rebuilt when an import has changed the
     directory (dir_meta.version) or the day has changed (staleness is by date)."""
-    from .importer import directory_version
+    from .version import directory_version
 
     if session is None:
         from iaa.db import read_scope

@@ -2,7 +2,8 @@ import json
 
 from sqlalchemy import func, select
 
-from directory.importer import import_services, read_services
+from directory.importer import import_services
+from directory.sources import read_services
 from directory.models import Service
 from frontdoor.cli import SAMPLE_DIRECTORY, main
 from iaa.db import session_scope

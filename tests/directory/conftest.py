@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from directory.importer import load_path, read_services
+from directory.importer import load_path
+from directory.sources import read_services
 from iaa.db import session_scope
 from iaa.settings import ROOT
 

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from directory.importer import load_path, read_services
+from directory.importer import load_path
+from directory.sources import read_services
 from directory.models import Service
 from iaa.db import session_scope
 

@@ -7,11 +7,14 @@ import json
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from directory import importer
-from directory.importer import ImportSummary, import_services, load_path, read_services
+from directory import upsert
+from directory.importer import import_services, load_path
 from directory.models import (Address, CostOption, Language, Location, Phone, Schedule, Service,
                               ServiceAtLocation, ServiceAttribute)
+from directory.records import ImportSummary
+from directory.sources import read_services
 from iaa.db import session_scope
 
 from .conftest import SAMPLE, run_cli, write_json
@@ -161,16 +164,16 @@ def test_the_same_child_embedded_in_two_services_gives_each_its_own_copy(directo
 
 
 def test_a_failure_while_writing_leaves_no_half_service(directory_db, monkeypatch):
-    real = importer._write_rows
+    real = upsert._write_rows
 
     def explode_after_some_rows(db, rows, written):
         real(db, rows, written)
         db.flush()  # service, locations, phones and the rest are in the database now...
         if rows["service"]["id"] == "boom-1":
-            raise importer.SQLAlchemyError("disk full")  # ...and then the write fails
+            raise SQLAlchemyError("disk full")  # ...and then the write fails
         return True
 
-    monkeypatch.setattr(importer, "_write_rows", explode_after_some_rows)
+    monkeypatch.setattr(upsert, "_write_rows", explode_after_some_rows)
     recs = [_one(directory_db, "boom-1"), _one(directory_db, "boom-2")]
     with session_scope() as db:
         summary = import_services(db, recs, "feed.json")

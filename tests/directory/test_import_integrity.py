@@ -11,7 +11,8 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from directory.importer import import_services, load_path, read_services
+from directory.importer import import_services, load_path
+from directory.sources import read_services
 from directory.models import Address, Organization, Service, TaxonomyTerm
 from iaa.db import session_scope
 
