@@ -11,19 +11,17 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Optional
 
+from iaa import welsh
+
 from .lexicon import welsh_place_name
 
 STALE_MONTHS = 12
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-DAY_EN = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
-          "SA": "Saturday", "SU": "Sunday"}
-DAY_CY = {"MO": "dydd Llun", "TU": "dydd Mawrth", "WE": "dydd Mercher", "TH": "dydd Iau",
-          "FR": "dydd Gwener", "SA": "dydd Sadwrn", "SU": "dydd Sul"}
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
-MONTHS_CY = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi",
-             "Hydref", "Tachwedd", "Rhagfyr"]
+DAY_EN = dict(zip(DAYS, welsh.DAYS_EN))
+DAY_CY = dict(zip(DAYS, welsh.DAYS_CY))
+MONTHS_EN = welsh.MONTHS_EN
+MONTHS_CY = welsh.MONTHS_CY
 ORDINAL_EN = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", 5: "Fifth", -1: "Last"}
 ORDINAL_CY = {1: "cyntaf", 2: "ail", 3: "trydydd", 4: "pedwerydd", 5: "pumed", -1: "olaf"}
 PER_CY = {"per meal": "y pryd", "per session": "y sesiwn", "per hour": "yr awr", "per week": "yr wythnos",
@@ -70,13 +68,7 @@ def _time(value: Optional[str], language: str) -> Optional[str]:
     m = re.match(r"(\d{1,2}):(\d{2})", value)
     if not m:
         return None
-    h, mins = int(m.group(1)), int(m.group(2))
-    if language == "cy":
-        suffix = "yb" if h < 12 else "yp"
-    else:
-        suffix = "am" if h < 12 else "pm"
-    h12 = h % 12 or 12
-    return f"{h12}{suffix}" if mins == 0 else f"{h12}:{mins:02d}{suffix}"
+    return welsh.clock(int(m.group(1)), int(m.group(2)), language)
 
 
 def _join(items: List[str], word: str) -> str:
@@ -93,10 +85,10 @@ def _weekly_days(days: List[str], interval: int, language: str) -> str:
     run = len(idx) >= 3 and idx == list(range(idx[0], idx[0] + len(idx)))
     if language == "cy":
         if run:  # "o" and "i" cause soft mutation: dydd -> ddydd
-            return f"O {DAY_CY[days[0]].replace('dydd', 'ddydd')} i {DAY_CY[days[-1]].replace('dydd', 'ddydd')}"
+            return f"O {welsh.soft(DAY_CY[days[0]])} i {welsh.soft(DAY_CY[days[-1]])}"
         text = _join([DAY_CY[d] for d in days], "a")
         if interval == 2:
-            return "Bob yn ail " + text.replace("dydd", "ddydd", 1)
+            return "Bob yn ail " + welsh.soft(text)
         return "Bob " + text
     if run:
         return f"{DAY_EN[days[0]]} to {DAY_EN[days[-1]]}"

@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
+from iaa.welsh import demutate  # noqa: F401 (lx.demutate, used by search)
 from iaa.yamlfile import read_mapping
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -49,29 +50,8 @@ def tokens(text: str) -> List[str]:
 
 # --------------------------------------------------------------------------------------------
 # Welsh initial mutations: a word seen after "yn", "i", "fy", "ei" ... may be mutated
-# (Caerfyrddin -> yng Nghaerfyrddin, gofalwyr -> i ofalwyr). These give the possible radicals.
-
-_DEMUTATIONS: List[Tuple[str, List[str]]] = [
-    ("ngh", ["c"]), ("mh", ["p"]), ("nh", ["t"]), ("ng", ["g"]),  # nasal
-    ("ch", ["c"]), ("ph", ["p"]), ("th", ["t"]),  # aspirate
-    ("dd", ["d"]), ("g", ["c"]), ("b", ["p"]), ("d", ["t"]), ("f", ["b", "m"]), ("l", ["ll"]),
-    ("r", ["rh"]), ("m", ["b"]), ("n", ["d"]),  # soft (and the nasal m-, n-)
-]
-
-
-def demutate(word: str) -> List[str]:
-    """Possible unmutated forms of a (folded) Welsh word, most likely first."""
-    out: List[str] = []
-    for prefix, radicals in _DEMUTATIONS:
-        if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            out.extend(r + word[len(prefix):] for r in radicals)
-            if len(prefix) >= 2 and prefix not in ("ng",):
-                break  # "ngh" is not also a soft-mutated "n"
-    if word[:1] in "aeiouwy":
-        out.append("g" + word)  # soft mutation drops g-
-    if word.startswith("h") and word[1:2] in tuple("aeiouwy"):
-        out.append(word[1:])  # h- before a vowel after "ei" (her), "ein"
-    return [w for w in out if w != word]
+# (Caerfyrddin -> yng Nghaerfyrddin, gofalwyr -> i ofalwyr). iaa.welsh.demutate (imported above)
+# gives the possible radicals, from the one copy of the mutation tables.
 
 
 # --------------------------------------------------------------------------------------------

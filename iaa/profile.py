@@ -10,6 +10,7 @@ from typing import Dict, List, Literal, Optional
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, root_validator, validator
 
 from .concerns import CONCERNS
+from .welsh import clock
 from .yamlfile import read_mapping
 
 try:  # Python 3.9+
@@ -220,9 +221,7 @@ class CouncilProfile(Strict):
 
 def _clock(hhmm: str) -> str:
     h, m = (int(x) for x in hhmm.split(":"))
-    suffix = "am" if h < 12 else "pm"
-    h12 = h % 12 or 12
-    return f"{h12}{suffix}" if m == 0 else f"{h12}.{m:02d}{suffix}"
+    return clock(h, m)
 
 
 class ProfileError(ValueError):

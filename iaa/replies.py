@@ -6,19 +6,16 @@ from typing import List, Optional
 
 from .profile import CouncilProfile
 from .texts import say
-
-WELSH_DAYS = ["dydd Llun", "dydd Mawrth", "dydd Mercher", "dydd Iau", "dydd Gwener", "dydd Sadwrn", "dydd Sul"]
-WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
-                "Medi", "Hydref", "Tachwedd", "Rhagfyr"]
+from .welsh import clock, day_name, month_name
 
 
 def when_text(moment: dt.datetime, language: str = "en") -> str:
-    """'9am on Monday 24 November' / '9am dydd Llun 24 Tachwedd'."""
-    hour = moment.hour % 12 or 12
-    clock = f"{hour}{'' if moment.minute == 0 else f'.{moment.minute:02d}'}{'am' if moment.hour < 12 else 'pm'}"
+    """'9am on Monday 24 November' / '9yb dydd Llun 24 Tachwedd'."""
+    when = clock(moment.hour, moment.minute, language)
+    day, month = day_name(moment.weekday(), language), month_name(moment.month, language)
     if language == "cy":
-        return f"{clock} {WELSH_DAYS[moment.weekday()]} {moment.day} {WELSH_MONTHS[moment.month - 1]}"
-    return f"{clock} on {moment.strftime('%A')} {moment.day} {moment.strftime('%B')}"
+        return f"{when} {day} {moment.day} {month}"
+    return f"{when} on {day} {moment.day} {month}"
 
 
 def safeguarding_reply(profile: CouncilProfile, concern: str, language: str,

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import Dict, Set, Tuple
 
+from iaa.welsh import mutations as welsh_mutations  # noqa: F401 (used here and by everyday, lexicon)
+
 # --------------------------------------------------------------------------------------------
 # Text folding shared by the lexicon compiler and the screening hot path.
 
@@ -103,37 +105,7 @@ def english_forms(word: str) -> Set[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# Welsh initial mutations (treigladau). Keys are radical (dictionary) initials, values the
-# mutated initials. Accents are folded before this runs, so "gŵr" is "gwr".
-
-SOFT = {"p": "b", "t": "d", "c": "g", "b": "f", "d": "dd", "g": "", "m": "f", "ll": "l", "rh": "r"}
-NASAL = {"p": "mh", "t": "nh", "c": "ngh", "b": "m", "d": "n", "g": "ng"}
-ASPIRATE = {"p": "ph", "t": "th", "c": "ch"}
-
-
-def _initial(word: str) -> Tuple[str, str]:
-    for two in ("ll", "rh", "ch", "dd", "ff", "ng", "ph", "th"):
-        if word.startswith(two):
-            return two, word[2:]
-    return word[:1], word[1:]
-
-
-def welsh_mutations(word: str) -> Set[str]:
-    """Every mutated form of a Welsh radical: taro -> daro, nharo, tharo; gwr -> wr, ngwr;
-    arian -> harian. Works on the first word of the string only."""
-    forms: Set[str] = set()
-    if not word or not word[0].isalpha():
-        return forms
-    head, rest = _initial(word)
-    for table in (SOFT, NASAL, ASPIRATE):
-        if head in table:
-            forms.add(table[head] + rest)
-    if head and head[0] in "aeiouwy":
-        forms.add("h" + word)
-    forms.discard(word)
-    forms.discard("")
-    return {f for f in forms if len(f) >= 2}
-
+# Welsh initial mutations (treigladau): the tables and welsh_mutations live in iaa/welsh.py.
 
 _CY_VERB_ENDINGS = ("io", "u", "o", "i", "dd", "od", "yd", "wng", "ed")
 _CY_SUFFIXES = ("odd", "wyd")

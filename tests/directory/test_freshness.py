@@ -32,7 +32,7 @@ def test_a_stale_card_says_when_it_was_last_checked(sample_records):
     card = build_card(rec, "en", SAMPLE_DAY)
     assert card["stale"] is True and card["last_checked"] == "1 November 2024"
     assert "last checked on 1 November 2024" in card["description"]
-    assert card["schedule"] == "Wednesdays, 10am to 11:30am (times last checked on 1 November 2024)"
+    assert card["schedule"] == "Wednesdays, 10am to 11.30am (times last checked on 1 November 2024)"
     cy = build_card(rec, "cy", SAMPLE_DAY)
     assert cy["last_checked"] == "1 Tachwedd 2024" and "ddiwethaf ar 1 Tachwedd 2024" in cy["description"]
     assert "1 Tachwedd 2024" in cy["schedule"]
@@ -71,11 +71,11 @@ def test_cli_lists_stale_services_for_the_directory_team(directory_db, capsys):
     ([{"freq": "WEEKLY", "byday": "TU,TH", "opens_at": "12:00", "closes_at": "14:00"}],
      "Tuesdays and Thursdays, 12pm to 2pm", "Bob dydd Mawrth a dydd Iau, 12yp tan 2yp"),
     ([{"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "09:30", "closes_at": "16:30"}],
-     "Monday to Friday, 9:30am to 4:30pm", "O ddydd Llun i ddydd Gwener, 9:30yb tan 4:30yp"),
+     "Monday to Friday, 9.30am to 4.30pm", "O ddydd Llun i ddydd Gwener, 9.30yb tan 4.30yp"),
     ([{"freq": "MONTHLY", "byday": "1WE", "opens_at": "14:00", "closes_at": "16:00"}],
      "First Wednesday of the month, 2pm to 4pm", "Dydd Mercher cyntaf y mis, 2yp tan 4yp"),
     ([{"freq": "MONTHLY", "byday": "-1FR", "opens_at": "10:30:00", "closes_at": "12:30:00"}],
-     "Last Friday of the month, 10:30am to 12:30pm", "Dydd Gwener olaf y mis, 10:30yb tan 12:30yp"),
+     "Last Friday of the month, 10.30am to 12.30pm", "Dydd Gwener olaf y mis, 10.30yb tan 12.30yp"),
     ([{"freq": "WEEKLY", "byday": "WE", "interval": 2, "opens_at": "10:00"}],
      "Every other Wednesday, from 10am", "Bob yn ail ddydd Mercher, o 10yb"),
     ([{"description": "By arrangement", "description_cy": "Trwy drefniant"}], "By arrangement", "Trwy drefniant"),
