@@ -128,7 +128,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     def demo_page() -> HTMLResponse:
-        return HTMLResponse(render_demo_page(app.state.profile()))
+        return HTMLResponse(render_demo_page(app.state.profile(), app.state.settings.max_message_chars))
 
     return app
 

@@ -18,12 +18,15 @@ from iaa.limits import TooMany, client_address
 from iaa.models import Conversation
 from iaa.errors import responses
 from iaa.openapi import link
+from iaa.settings import get_settings
 from iaa.validation import typed_text, typed_text_schema
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
-MAX_TEXT = 2000  # characters; longer messages are refused with a clear 422
+# Characters; longer messages are refused with a clear 422. The one limit (IAA_MAX_MESSAGE_CHARS),
+# also served to the widget (data-max-chars on its script tag) and applied to SMS.
+MAX_TEXT = get_settings().max_message_chars
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from iaa.profile import CouncilProfile
+from iaa.settings import get_settings
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "demo.html"
 
@@ -14,13 +15,15 @@ def _tel(number: str) -> str:
     return re.sub(r"[^\d+]", "", number)
 
 
-def render_demo_page(profile: CouncilProfile) -> str:
+def render_demo_page(profile: CouncilProfile, max_chars: int | None = None) -> str:
+    """max_chars: the longest message the widget lets a citizen send (Settings.max_message_chars)."""
     p = profile
     values = {
         "council_name": p.council.name, "council_name_cy": p.council.name_cy,
         "iaa_phone": p.iaa.phone, "iaa_phone_tel": _tel(p.iaa.phone),
         "edt_phone": p.emergency_duty_team.phone, "edt_phone_tel": _tel(p.emergency_duty_team.phone),
         "iaa_email": p.iaa.email, "opening_hours": p.hours_text(),
+        "max_chars": max_chars or get_settings().max_message_chars,
     }
     values = {k: html.escape(str(v)) for k, v in values.items()}
     values["textphone_item"] = (

@@ -15,6 +15,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from iaa.settings import get_settings
+
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "widget.html"
 
 STRINGS = {
@@ -36,7 +38,7 @@ def frame_lang(value: str | None) -> str:
     return "cy" if str(value or "").strip().lower().startswith("cy") else "en"
 
 
-def render_widget_page(profile, lang: str) -> str:
+def render_widget_page(profile, lang: str, max_chars: int | None = None) -> str:
     lang = frame_lang(lang)
     p = profile
     values = {
@@ -46,6 +48,7 @@ def render_widget_page(profile, lang: str) -> str:
         "council_name": (p.council.name_cy or p.council.name) if lang == "cy" else p.council.name,
         "iaa_phone": p.iaa.phone,
         "iaa_phone_tel": _tel(p.iaa.phone),
+        "max_chars": max_chars or get_settings().max_message_chars,
     }
     values = {k: html.escape(str(v)) for k, v in values.items()}
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
@@ -53,4 +56,5 @@ def render_widget_page(profile, lang: str) -> str:
 
 @router.get("/widget", include_in_schema=False)
 def widget_page(request: Request, lang: str = "en") -> HTMLResponse:
-    return HTMLResponse(render_widget_page(request.app.state.profile(), lang))
+    return HTMLResponse(render_widget_page(request.app.state.profile(), lang,
+                                           request.app.state.settings.max_message_chars))

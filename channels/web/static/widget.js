@@ -33,7 +33,9 @@
 
   var PHONE = ((SCRIPT && SCRIPT.getAttribute("data-phone")) || "").trim();
   var FRAMED = !!(SCRIPT && SCRIPT.hasAttribute("data-frame")) && window.parent !== window;
-  var MAX_CHARS = 2000;
+  // The front door's limit (Settings.max_message_chars), from data-max-chars on the script tag.
+  var MAX_CHARS = parseInt((SCRIPT && SCRIPT.getAttribute("data-max-chars")) || "", 10);
+  if (!(MAX_CHARS > 0)) MAX_CHARS = 2000;
   var FEEDBACK = /^\/feedback\{"answer": ?"(yes|no)"\}$/; // the closing question's buttons
   var WS_HELLO_TIMEOUT_MS = 5000;
   var REPLY_TIMEOUT_MS = 30000;
