@@ -17,29 +17,22 @@ from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
 from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
+from iaa.states import HANDED_OFF, HandoffReason, Outcome, Priority, Status
+from iaa.states import OUTCOME_WEIGHT  # noqa: F401  (re-exported: its old home)
 from iaa.texts import say
 from safeguarding import Flag, Tier
 from safeguarding.everyday import CHECK_IN_PAYLOADS
 
+from . import state
 from .bot import BotClient, BotReply, BotSilent, BotUnavailable
 from .hub import Hub
+from .state import handoff_view as _handoff_view, store_message
 
 log = logging.getLogger(__name__)
 
 SAFEGUARDING_BOT_TIMEOUT = 3.0  # seconds the front door gives Rasa before handing off itself
-HANDOFF_REASONS = ("safeguarding", "advice", "assistance", "requested", "fallback")
-HANDOFF_OUTCOME = {
-    "safeguarding": "safeguarding_handoff",
-    "advice": "handoff_advice",
-    "assistance": "handoff_assistance",
-    "requested": "handoff_requested",
-    "fallback": "handoff_requested",
-}
-# When one conversation reaches several outcomes, the record keeps the weightiest.
-OUTCOME_WEIGHT = {o: i for i, o in enumerate([
-    "unresolved", "information_given", "signposted", "no_service_found", "handoff_requested",
-    "handoff_assistance", "handoff_advice", "safeguarding_handoff",
-])}
+# Statuses, priorities, handoff reasons and outcomes: iaa.states. Every change to a conversation's
+# state, every message kept and every push: channels.state.
 
 
 FEEDBACK = re.compile(r'^/feedback\{"answer": ?"(yes|no)"\}$')
@@ -86,15 +79,8 @@ class Turn:
     handoff: Optional[Dict[str, str]] = None
 
     def as_dict(self) -> Dict[str, Any]:
-        ids = [m["id"] for m in self.messages if isinstance(m.get("id"), int)]
-        return {
-            "conversation_id": self.conversation_id,
-            "status": self.status,
-            "language": self.language,
-            "messages": self.messages,
-            "handoff": self.handoff,
-            "last_message_id": max(ids) if ids else None,
-        }
+        return state.citizen_update(self.conversation_id, self.status, self.language, self.messages,
+                                    self.handoff)
 
 
 class ConversationService:
@@ -103,6 +89,7 @@ class ConversationService:
         self.bot = bot
         self.profile = profile
         self.hub = hub
+        self.push = state.Pushes(hub)
         self.detector = detector
 
     # -- entry point ------------------------------------------------------------------------
@@ -117,9 +104,7 @@ class ConversationService:
             previous = db.scalars(select(Message.text).where(
                 Message.conversation_id == conv.id, Message.sender == "citizen")
                 .order_by(Message.id.desc()).limit(1)).first()
-            message = Message(conversation_id=conv.id, sender="citizen", text=text)
-            db.add(message)
-            db.flush()
+            message = state.store(db, conv.id, "citizen", text)
             status, language, cid, message_id = conv.status, conv.language, conv.id, message.id
             check_id = conv.safeguarding_check_id
             if check_id is None and text.strip() in CHECK_IN_PAYLOADS:
@@ -143,23 +128,23 @@ class ConversationService:
                 return answered
         if flag is not None:
             flag_id = self._record_flag(cid, message_id, channel, flag)
-            if status in ("waiting", "with_staff"):
+            if status in HANDED_OFF:
                 self._to_staff(cid, message_id)
             if flag.tier is Tier.CHECK:
                 return self._check_in(cid, flag_id, status, flag)
             return self._safeguarding_turn(cid, status, language, channel, text, flag)
 
-        if status == "closed":
+        if status == Status.CLOSED:
             answer = FEEDBACK.match(text)
             if answer:
                 return self._feedback(cid, answer.group(1))
             return self._system_turn(cid, "conversation_closed")
-        if status in ("waiting", "with_staff"):
+        if status in HANDED_OFF:
             callback = self._callback_step(cid, text, message_id)
             self._to_staff(cid, message_id)  # after the call-back step, which may redact it
             if callback is not None:
                 return callback
-            if status == "with_staff":  # the member of staff answers; no automatic reply
+            if status == Status.WITH_STAFF:  # the member of staff answers; no automatic reply
                 return Turn(cid, status, language, [], None)
             profile = self.profile()
             if profile.is_open():
@@ -189,10 +174,8 @@ class ConversationService:
         log.error("conversation paused by Rasa but not queued; queueing it now")
         with session_scope() as db:
             conv = db.get(Conversation, cid)
-            if conv.status == "bot":
-                _start_handoff(conv, handoff)
-                if conv.enquiry is not None:
-                    _raise_outcome(conv.enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
+            if conv.status == Status.BOT:
+                state.start_handoff(conv, handoff, state.Actor.FRONT_DOOR)
             profile = self.profile()
             if profile.is_open():
                 text = say("handoff_recovered", conv.language, profile)
@@ -201,7 +184,7 @@ class ConversationService:
                            back_at=when_text(profile.next_opening(), conv.language))
             turn = Turn(cid, conv.status, conv.language, [store_message(db, cid, "system", text)],
                         _handoff_view(conv))
-        self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+        self.push.queue_changed(cid)
         return turn
 
     def messages_since(self, conversation_id: str, after: int) -> Turn:
@@ -214,26 +197,26 @@ class ConversationService:
             rows = db.scalars(select(Message).where(
                 Message.conversation_id == conversation_id, Message.id > after,
                 Message.sender.in_(("bot", "staff", "system"))).order_by(Message.id).limit(200))
-            messages = [message_view(m) for m in rows]
+            messages = [state.citizen_message_view(m) for m in rows]
             return Turn(conv.id, conv.status, conv.language, messages, _handoff_view(conv))
 
     # -- safeguarding ----------------------------------------------------------------------
 
     def _safeguarding_turn(self, cid: str, status: str, language: str, channel: str, text: str,
                            flag: Flag) -> Turn:
-        if status == "bot":
+        if status == Status.BOT:
             # The dialogue model flags the same message with the same detector; use its reply
             # when it gives one, and do it ourselves when it cannot or did not.
             try:
                 # Briefly: a slow or hung Rasa must not hold up an urgent handoff.
                 reply = self.bot.send(cid, text, _metadata(language, channel, flag),
                                       timeout=SAFEGUARDING_BOT_TIMEOUT)
-                if reply.handoff and reply.handoff.get("reason") == "safeguarding":
+                if reply.handoff and reply.handoff.get("reason") == HandoffReason.SAFEGUARDING:
                     return self._apply_bot_reply(cid, reply)
                 log.error("safeguarding flag not handed off by the bot; the front door hands off")
             except BotUnavailable as e:
                 log.warning("bot unavailable during a safeguarding flag (%s); front door hands off", e)
-        return self._escalate(cid, flag, tell_citizen=status != "with_staff")
+        return self._escalate(cid, flag, tell_citizen=status != Status.WITH_STAFF)
 
     def _record_flag(self, cid: str, message_id: int, channel: str, flag: Flag) -> int:
         """Why the message was flagged, for staff to see and review: never its words."""
@@ -248,7 +231,7 @@ class ConversationService:
                                in_context=flag.in_context)
         db.add(row)
         db.flush()
-        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": flag_view(row)})
+        self.push.staff_flag(cid, flag_view(row))
         return row.id
 
     def _check_in(self, cid: str, flag_id: int, status: str, flag: Flag) -> Turn:
@@ -256,7 +239,7 @@ class ConversationService:
         anything else. While a member of staff is in the conversation, they are the check."""
         with session_scope() as db:
             conv = db.get(Conversation, cid)
-            if status == "with_staff":
+            if status == Status.WITH_STAFF:
                 return Turn(cid, conv.status, conv.language, [], _handoff_view(conv))
             conv.safeguarding_check_id = flag_id
             language = flag.language or conv.language
@@ -289,10 +272,10 @@ class ConversationService:
                          concerns=(check.concern,), tier=Tier.CHECK, score=check.score)
             first = db.get(Message, check.message_id).text if check.message_id else None
             view = flag_view(check)
-        self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": view})
+        self.push.staff_flag(cid, view)
         if answer is None and flag is None:
             return None
-        if status in ("waiting", "with_staff"):
+        if status in HANDED_OFF:
             self._to_staff(cid, message_id)
         if flag is not None and answer is None:
             # a second flag, with no "no" between: treat it as confirmed
@@ -303,7 +286,7 @@ class ConversationService:
         if answer != "no":
             return None
         thanks = self._system_turn(cid, "safeguarding_check_thanks")
-        if status != "bot" or not first:
+        if status != Status.BOT or not first:
             return thanks
         try:  # now answer what they asked, without screening it again
             reply = self.bot.send(cid, first, _metadata(language, channel, None, cleared=True))
@@ -325,22 +308,20 @@ class ConversationService:
                 concerns.append(flag.concern)
             summary.update(concern=concerns[0], concerns=concerns,
                            theme=flag.theme if len(concerns) == 1 else summary.get("theme") or flag.theme)
-            if conv.status in ("bot", "closed"):
-                _start_handoff(conv, {"reason": "safeguarding", "priority": "urgent", "summary": summary})
+            if conv.status in (Status.BOT, Status.CLOSED):  # reopened, if closed
+                state.start_handoff(conv, {"reason": HandoffReason.SAFEGUARDING, "priority": Priority.URGENT,
+                                           "summary": summary}, state.Actor.FRONT_DOOR)
             else:  # already waiting or with staff: raise it to the top of the queue
-                conv.priority = "urgent"
-                conv.handoff_reason = "safeguarding"
-                conv.handoff_summary = summary
+                state.raise_to_urgent(conv, summary)
             if conv.enquiry is not None:
                 _update_enquiry(conv.enquiry, {"theme": flag.theme}, conv.language)
-                _raise_outcome(conv.enquiry, "safeguarding_handoff")
             messages: List[Dict[str, Any]] = []
             if tell_citizen:
                 # In the language the person wrote it in (an SMS has no language chosen).
                 for text in safeguarding_reply(self.profile(), flag.concern, flag.language or conv.language):
                     messages.append(store_message(db, cid, "system", text))
             turn = Turn(cid, conv.status, conv.language, messages, _handoff_view(conv))
-        self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid, "priority": "urgent"})
+        self.push.queue_changed(cid, priority=Priority.URGENT)
         return turn
 
     # -- helpers ----------------------------------------------------------------------------
@@ -348,10 +329,8 @@ class ConversationService:
     def _to_staff(self, cid: str, message_id: int) -> None:
         """A citizen's message reaches the console live."""
         with session_scope() as db:
-            m = db.get(Message, message_id)
-            view = {"id": m.id, "sender": "citizen", "text": m.text,
-                    "at": m.created_at.replace(tzinfo=dt.timezone.utc).isoformat(), "author": None}
-        self.hub.publish(f"staff:{cid}", {"type": "message", "conversation_id": cid, "message": view})
+            view = state.staff_message_view(db.get(Message, message_id))
+        self.push.staff_message(cid, view)
 
     def _say_with_buttons(self, db: Session, conv: Conversation, key: str, buttons) -> Dict[str, Any]:
         profile = self.profile()
@@ -392,7 +371,7 @@ class ConversationService:
                     kept = say("callback_done", conv.language, profile, back_at=back_at,
                                phone=say("callback_number_kept", conv.language, profile))
                     shown = store_message(db, cid, "system", kept, shown=text_)
-                    self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+                    self.push.queue_changed(cid)
                     return Turn(cid, conv.status, conv.language, [shown], _handoff_view(conv))
             else:
                 return None
@@ -420,10 +399,7 @@ class ConversationService:
         today = dt.date.today()
         enquiry = Enquiry(day=today, financial_year=financial_year(today), channel=channel,
                           language_requested=language, language_delivered=language)
-        conv = Conversation(channel=channel, language=language, status="bot", enquiry=enquiry)
-        db.add(conv)
-        db.flush()
-        return conv
+        return state.open_conversation(db, channel, language, enquiry)
 
     def _system_turn(self, cid: str, key: str, **extra: str) -> Turn:
         with session_scope() as db:
@@ -442,29 +418,15 @@ class ConversationService:
             enquiry = conv.enquiry
             if enquiry is not None:
                 _update_enquiry(enquiry, reply.enquiry, conv.language)
-            if reply.handoff and conv.status == "bot":
-                _start_handoff(conv, reply.handoff)
-                if (conv.channel == "web" and conv.handoff_reason != "safeguarding"
+            if reply.handoff and conv.status == Status.BOT:
+                reason = state.start_handoff(conv, reply.handoff, state.Actor.BOT)
+                if (conv.channel == "web" and reason is not HandoffReason.SAFEGUARDING
                         and not self.profile().is_open()):
                     reply.messages.append(self._say_with_buttons(db, conv, "callback_offer", [
                         ("callback_yes", "/callback"), ("callback_no", "/callback_no")]))
                     conv.callback_state = "offered"
-                if enquiry is not None:
-                    _raise_outcome(enquiry, HANDOFF_OUTCOME[conv.handoff_reason])
-                self.hub.publish("queue", {"type": "queue_changed", "conversation_id": cid})
+                self.push.queue_changed(cid)
             return Turn(cid, conv.status, conv.language, reply.messages, _handoff_view(conv))
-
-
-def store_message(db: Session, cid: str, sender: str, text: str, shown: Optional[str] = None,
-                  **extras: Any) -> Dict[str, Any]:
-    """Keep a message and return it as the citizen is shown it, with its id, by which a widget
-    that was away catches up (GET /api/chat/{id}/messages?after=). `shown` is what the citizen
-    sees when the kept text must differ (a phone number left out of the transcript)."""
-    extras = {k: v for k, v in extras.items() if v}
-    message = Message(conversation_id=cid, sender=sender, text=text, payload=extras or None)
-    db.add(message)
-    db.flush()
-    return {"id": message.id, "sender": sender, "text": shown or text, **extras}
 
 
 def flag_view(flag: SafeguardingFlag) -> Dict[str, Any]:
@@ -495,33 +457,9 @@ def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool =
     return {"language": language, "channel": channel, "safeguarding": verdict}
 
 
-def message_view(message: Message) -> Dict[str, Any]:
-    """A stored message as store_message returned it."""
-    extras = {k: v for k, v in (message.payload or {}).items() if k in ("buttons", "services") and v}
-    return {"id": message.id, "sender": message.sender, "text": message.text, **extras}
-
-
-def _handoff_view(conv: Conversation) -> Optional[Dict[str, str]]:
-    if conv.status in ("waiting", "with_staff") and conv.handoff_reason:
-        return {"reason": conv.handoff_reason, "priority": conv.priority or "normal"}
-    return None
-
-
-def _start_handoff(conv: Conversation, handoff: Dict[str, Any]) -> None:
-    reason = handoff.get("reason")
-    if reason not in HANDOFF_REASONS:
-        log.error("bot asked for a handoff with unknown reason %r; treating as requested", reason)
-        reason = "requested"
-    conv.status = "waiting"
-    conv.handoff_reason = reason
-    conv.priority = "urgent" if reason == "safeguarding" or handoff.get("priority") == "urgent" else "normal"
-    conv.handoff_summary = handoff.get("summary") or {}
-    conv.waiting_since = utcnow()
-
-
 def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> None:
     enquiry.language_delivered = language
-    unmet = found.get("outcome") == "no_service_found"
+    unmet = found.get("outcome") == Outcome.NO_SERVICE_FOUND
     for dim in ("theme", "topic", "enquirer", "area"):
         value = found.get(dim)
         # Once an unmet need is recorded, its area stays (a later search elsewhere that found
@@ -533,12 +471,4 @@ def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> N
     if unmet:  # kept apart from the outcome, which a handoff later outranks
         enquiry.unmet_need = True
     if found.get("outcome"):
-        _raise_outcome(enquiry, found["outcome"])
-
-
-def _raise_outcome(enquiry: Enquiry, outcome: str) -> None:
-    if outcome not in OUTCOME_WEIGHT:
-        log.error("unknown enquiry outcome %r ignored", outcome)
-        return
-    if OUTCOME_WEIGHT[outcome] > OUTCOME_WEIGHT.get(enquiry.outcome, 0):
-        enquiry.outcome = outcome
+        state.raise_outcome(enquiry, found["outcome"])

@@ -18,6 +18,7 @@ from iaa.errors import invalid, responses
 from iaa.openapi import link
 from iaa.headers import websocket_origin_allowed
 from iaa.settings import get_settings
+from iaa.states import Priority, Status
 from iaa.texts import fill
 from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
 
@@ -192,8 +193,8 @@ class CallbackOut(BaseModel):
 class ItemOut(BaseModel):
     """A conversation as the queue shows it."""
     id: str
-    status: Literal["bot", "waiting", "with_staff", "closed"]
-    priority: Literal["urgent", "normal"]
+    status: Literal[Status.values()]  # type: ignore[valid-type]  # "bot" | "waiting" | "with_staff" | "closed"
+    priority: Literal[Priority.values()]  # type: ignore[valid-type]  # "urgent" | "normal"
     reason: Optional[str] = Field(..., description="safeguarding | advice | assistance | requested | fallback")
     language: str
     channel: str = Field(..., description="web | sms")
@@ -252,7 +253,7 @@ class NoteAddedOut(BaseModel):
 
 
 class StatusOut(BaseModel):
-    status: Literal["bot", "waiting", "with_staff", "closed"] = Field(..., description="the conversation's status now")
+    status: Literal[Status.values()] = Field(..., description="the conversation's status now")  # type: ignore[valid-type]
 
 
 class CannedReplyOut(BaseModel):
@@ -422,26 +423,26 @@ async def note(cid: str, body: TextIn, request: Request, staff: Staff = Depends(
 @router.post("/console/api/conversations/{cid}/release", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def release(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).release, staff, cid)
-    return {"status": "waiting"}
+    return {"status": Status.WAITING}
 
 
 @router.post("/console/api/conversations/{cid}/transfer", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def transfer(cid: str, body: TransferIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).transfer, staff, cid, body.username)
-    return {"status": "with_staff"}
+    return {"status": Status.WITH_STAFF}
 
 
 @router.post("/console/api/conversations/{cid}/return-to-bot",
               **_signed_in(404, 409, 502, 503, write=True, out=StatusOut))
 async def return_to_bot(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).return_to_bot, staff, cid)
-    return {"status": "bot"}
+    return {"status": Status.BOT}
 
 
 @router.post("/console/api/conversations/{cid}/close", **_signed_in(404, 409, 502, write=True, out=StatusOut))
 async def close(cid: str, body: CloseIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
     await _run(_desk(request).close, staff, cid, body.outcome)
-    return {"status": "closed"}
+    return {"status": Status.CLOSED}
 
 
 @router.get("/console/api/canned-replies", **_signed_in(out=CannedRepliesOut))

@@ -6,14 +6,16 @@ import datetime as dt
 import logging
 from typing import Any, Callable, Dict, List, Optional
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 
+from channels import state
 from channels.bot import BotClient, BotUnavailable
-from channels.conversations import store_message
 from channels.hub import Hub
+from channels.state import CitizenNotReached, store_message
 from iaa.db import read_scope, session_scope
-from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
+from iaa.models import Conversation, Enquiry, SafeguardingFlag, utcnow
 from iaa.profile import CouncilProfile
+from iaa.states import HANDED_OFF, Priority, StaffOutcome, Status
 from iaa.texts import say
 
 from . import flags
@@ -22,7 +24,7 @@ from iaa.models import Note, StaffUser
 
 log = logging.getLogger(__name__)
 
-STAFF_OUTCOMES = ("information", "advice", "assistance", "safeguarding_referral", "no_further_action")
+STAFF_OUTCOMES = StaffOutcome.values()
 RESPONSE_WORKING_DAYS = 3  # Code of Practice paras 300(i), 380
 
 
@@ -39,6 +41,7 @@ def _iso(value: Optional[dt.datetime]) -> Optional[str]:
 class StaffDesk:
     def __init__(self, hub: Hub, bot: BotClient, profile: Callable[[], CouncilProfile], sms=None) -> None:
         self.hub = hub
+        self.push = state.Pushes(hub)
         self.bot = bot
         self.profile = profile
         self.sms = sms  # channels.sms.SmsSender, or None when SMS is off
@@ -52,11 +55,11 @@ class StaffDesk:
                 conv.waiting_since.replace(tzinfo=dt.timezone.utc), RESPONSE_WORKING_DAYS)
             due = due_local.astimezone(dt.timezone.utc)
             overdue = (conv.channel == "web" and conv.first_response_at is None
-                       and conv.status in ("waiting", "with_staff")
+                       and conv.status in HANDED_OFF
                        and dt.datetime.now(dt.timezone.utc) > due)
         holder = names.get(conv.assigned_to) if conv.assigned_to else None
         return {
-            "id": conv.id, "status": conv.status, "priority": conv.priority or "normal",
+            "id": conv.id, "status": conv.status, "priority": conv.priority or Priority.NORMAL,
             "reason": conv.handoff_reason, "language": conv.language, "channel": conv.channel,
             "waiting_since": _iso(conv.waiting_since), "due_by": due.isoformat() if due else None,
             "overdue": bool(overdue),
@@ -70,8 +73,8 @@ class StaffDesk:
         with read_scope() as db:
             rows = db.scalars(
                 select(Conversation)
-                .where(Conversation.status.in_(("waiting", "with_staff")))
-                .order_by(case((Conversation.priority == "urgent", 0), else_=1),
+                .where(Conversation.status.in_(HANDED_OFF))
+                .order_by(case((Conversation.priority == Priority.URGENT, 0), else_=1),
                           Conversation.waiting_since.asc())
             ).all()
             names = self._names(db)
@@ -84,7 +87,7 @@ class StaffDesk:
         with session_scope() as db:
             conv = self._get(db, cid)
             names = self._names(db)
-            messages = [self._message_view(m, names) for m in conv.messages]
+            messages = [state.staff_message_view(m, names) for m in conv.messages]
             found = flags.for_conversation(db, cid)
             # A message flagged twice shows its latest flag; `flags` has every one.
             by_message = {f["message_id"]: f for f in found if f["message_id"] is not None}
@@ -97,15 +100,6 @@ class StaffDesk:
             audit(db, staff, "view", cid)
             return {"conversation": self._item(conv, names), "messages": messages, "notes": notes,
                     "flags": found}
-
-    @staticmethod
-    def _message_view(m: Message, names: Dict[int, StaffUser]) -> Dict[str, Any]:
-        author = names.get(m.author_id) if m.author_id else None
-        view = {"id": m.id, "sender": m.sender, "text": m.text, "at": _iso(m.created_at),
-                "author": {"name": author.first_name} if author else None}
-        if m.payload:
-            view.update(m.payload)
-        return view
 
     def staff_list(self) -> List[Dict[str, str]]:
         with read_scope() as db:
@@ -123,28 +117,18 @@ class StaffDesk:
 
     def _held_by(self, db, staff: Staff, cid: str) -> Conversation:
         conv = self._get(db, cid)
-        if conv.status != "with_staff" or conv.assigned_to != staff.id:
+        if conv.status != Status.WITH_STAFF or conv.assigned_to != staff.id:
             raise DeskError(409, "Claim this conversation first")
         return conv
 
     def claim(self, staff: Staff, cid: str) -> Dict[str, Any]:
-        now = utcnow()
         with session_scope() as db:
-            # One conditional UPDATE: of two staff claiming at once, exactly one matches.
-            won = db.execute(
-                update(Conversation)
-                .where(Conversation.id == cid, Conversation.status == "waiting")
-                .values(status="with_staff", assigned_to=staff.id, claimed_at=now)
-            ).rowcount == 1
-            if not won:
+            conv = state.claim(db, cid, staff.id)  # race-safe: of two staff at once, one wins
+            if conv is None:
                 conv = self._get(db, cid)
                 holder = db.get(StaffUser, conv.assigned_to) if conv.assigned_to else None
                 raise DeskError(409, f"Already taken by {holder.first_name}" if holder
                                 else f"This conversation is {conv.status.replace('_', ' ')}, not waiting")
-            conv = self._get(db, cid)
-            db.refresh(conv)
-            if conv.callback_state in ("offered", "consent", "number"):
-                conv.callback_state = None  # a person is here now: no call back needed
             joined = self._tell_citizen(db, conv, "staff_joined", name=staff.first_name)
             audit(db, staff, "claim", cid)
             item = self._item(conv, self._names(db))
@@ -155,15 +139,15 @@ class StaffDesk:
     def reply(self, staff: Staff, cid: str, text: str) -> Dict[str, Any]:
         with session_scope() as db:
             conv = self._held_by(db, staff, cid)
-            message = Message(conversation_id=cid, sender="staff", text=text, author_id=staff.id)
-            db.add(message)
+            message = state.store(db, cid, "staff", text, author_id=staff.id)
             if conv.first_response_at is None:
                 conv.first_response_at = utcnow()
             audit(db, staff, "reply", cid)
             db.flush()
-            view = self._message_view(message, self._names(db))
-        self._push(conv, [{"id": view["id"], "sender": "staff", "text": text, "author": {"name": staff.first_name}}])
-        self.hub.publish(f"staff:{cid}", {"type": "message", "conversation_id": cid, "message": view})
+            view = state.staff_message_view(message, self._names(db))
+            shown = state.citizen_message_view(message, author=staff.first_name)
+        self._push(conv, [shown])
+        self.push.staff_message(cid, view)
         return view
 
     def note(self, staff: Staff, cid: str, text: str) -> Dict[str, Any]:
@@ -179,7 +163,7 @@ class StaffDesk:
     def release(self, staff: Staff, cid: str) -> None:
         with session_scope() as db:
             conv = self._held_by(db, staff, cid)
-            conv.status, conv.assigned_to, conv.claimed_at = "waiting", None, None
+            state.release(conv)
             left = self._tell_citizen(db, conv, "staff_released")
             audit(db, staff, "release", cid)
         self._queue_changed()
@@ -192,7 +176,7 @@ class StaffDesk:
                                                    StaffUser.role.in_(("staff", "admin"))))
             if to is None:
                 raise DeskError(422, f"No member of staff called {username!r}")
-            conv.assigned_to, conv.claimed_at = to.id, utcnow()
+            state.transfer(conv, to.id)
             joined = self._tell_citizen(db, conv, "staff_joined", name=to.first_name)
             audit(db, staff, "transfer", cid, detail=f"to {to.username}")
         self._queue_changed()
@@ -207,8 +191,7 @@ class StaffDesk:
             raise DeskError(503, "The assistant is not available; the conversation stays with you")
         with session_scope() as db:
             conv = self._held_by(db, staff, cid)
-            conv.status, conv.assigned_to, conv.priority = "bot", None, None
-            conv.handoff_reason, conv.waiting_since = None, None
+            state.return_to_bot(conv)
             back = self._tell_citizen(db, conv, "returned_to_bot")
             audit(db, staff, "return_to_bot", cid)
         self._queue_changed()
@@ -219,15 +202,13 @@ class StaffDesk:
             raise DeskError(422, f"outcome must be one of {', '.join(STAFF_OUTCOMES)}")
         with session_scope() as db:
             conv = self._get(db, cid)
-            if conv.status == "closed":
+            if conv.status == Status.CLOSED:
                 raise DeskError(409, "Already closed")
-            if conv.status == "bot":  # never handed to staff: the assistant still has it
+            if conv.status == Status.BOT:  # never handed to staff: the assistant still has it
                 raise DeskError(409, "This conversation is with the assistant, not waiting for staff")
-            if conv.status == "with_staff" and conv.assigned_to != staff.id:
+            if conv.status == Status.WITH_STAFF and conv.assigned_to != staff.id:
                 raise DeskError(409, "Someone else holds this conversation")
-            conv.status, conv.closed_at = "closed", utcnow()
-            if conv.enquiry is not None:
-                conv.enquiry.staff_outcome = outcome
+            state.close(conv, StaffOutcome(outcome))
             ended = self._tell_citizen(db, conv, "conversation_ended", buttons=[
                 {"title": say("feedback_yes", conv.language, self.profile()), "payload": '/feedback{"answer": "yes"}'},
                 {"title": say("feedback_no", conv.language, self.profile()), "payload": '/feedback{"answer": "no"}'},
@@ -254,7 +235,7 @@ class StaffDesk:
             db.flush()
             view = flags.staff_view(row, self._names(db), cid)
         if cid:  # others with the conversation open see the review too
-            self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": view})
+            self.push.staff_flag(cid, view)
         return view
 
     # -- telling people ----------------------------------------------------------------------
@@ -264,28 +245,14 @@ class StaffDesk:
                              buttons=buttons)
 
     def _push(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
-        if conv.channel == "sms":
-            self._text(conv, messages)
-            return
-        self.hub.publish(f"citizen:{conv.id}", {
-            "type": "update", "conversation_id": conv.id, "status": conv.status,
-            "language": conv.language, "messages": messages,
-            "last_message_id": max((m["id"] for m in messages if m.get("id")), default=None),
-            "handoff": ({"reason": conv.handoff_reason, "priority": conv.priority or "normal"}
-                        if conv.status in ("waiting", "with_staff") else None),
-        })
-
-    def _text(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
-        if self.sms is None or not conv.sms_number:
-            raise DeskError(502, "Saved, but SMS is not set up here, so the citizen has not been sent it")
+        """Live on the web, by text on SMS: 502 when a text could not go (the message is kept)."""
         try:
-            self.sms.send(conv.sms_number, messages)
-        except Exception as e:  # Twilio's errors are many; staff need to know it did not go
-            log.warning("SMS to a citizen failed: %s", type(e).__name__)
-            raise DeskError(502, "Saved, but the text message could not be sent. Try again or phone them.")
+            self.push.citizen(conv, messages, sms=self.sms)
+        except CitizenNotReached as e:
+            raise DeskError(502, e.detail)
 
     def _queue_changed(self) -> None:
-        self.hub.publish("queue", {"type": "queue_changed"})
+        self.push.queue_changed()
 
 
 def stats(day_from: dt.date, day_to: dt.date) -> Dict[str, Any]:

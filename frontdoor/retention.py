@@ -14,6 +14,7 @@ from iaa.models import Note
 from iaa.db import session_scope
 from iaa.logs import purge_logs
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
+from iaa.states import Status
 from iaa.profile import CouncilProfile
 
 
@@ -57,10 +58,10 @@ def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
     with session_scope() as db:
         never_handed = Conversation.handoff_reason.is_(None) & Conversation.waiting_since.is_(None) \
             & Conversation.claimed_at.is_(None)
-        old_bot = select(Conversation.id).where(never_handed, Conversation.status == "bot",
+        old_bot = select(Conversation.id).where(never_handed, Conversation.status == Status.BOT,
                                                 Conversation.updated_at < bot_cutoff)
         old_staff = select(Conversation.id).where(~never_handed, Conversation.updated_at < staff_cutoff,
-                                                  Conversation.status.in_(("closed", "bot")))
+                                                  Conversation.status.in_((Status.CLOSED, Status.BOT)))
         doomed_bot = list(db.scalars(old_bot))
         doomed_staff = list(db.scalars(old_staff))
         doomed = doomed_bot + doomed_staff
