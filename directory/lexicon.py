@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
+from iaa import welsh
 from iaa.welsh import demutate  # noqa: F401 (lx.demutate, used by search)
 from iaa.yamlfile import read_mapping
 
@@ -367,16 +368,7 @@ def outside_aliases(gazetteer: Optional[Gazetteer] = None) -> Dict[str, Place]:
 
 def mutations(word: str) -> List[str]:
     """Mutated forms of a Welsh word (for place names after yn, i, o, ger)."""
-    out = []
-    table = {"c": ["g", "ngh", "ch"], "p": ["b", "mh", "ph"], "t": ["d", "nh", "th"], "g": ["", "ng"],
-             "b": ["f", "m"], "d": ["dd", "n"], "m": ["f"]}
-    if word.startswith("ll"):
-        out.append("l" + word[2:])
-    elif word.startswith("rh"):
-        out.append("r" + word[2:])
-    elif word[:1] in table:
-        out.extend(m + word[1:] for m in table[word[:1]])
-    return [w for w in out if len(w) > 2]
+    return [w for w in welsh.mutated_forms(word) if len(w) > 2]
 
 
 def place_coordinates(gazetteer: Optional[Gazetteer] = None) -> Dict[str, Tuple[float, float]]:
@@ -398,11 +390,6 @@ def welsh_place_name(town: str, gazetteer: Optional[Gazetteer] = None) -> str:
     return place.name_cy if place else town
 
 
-# "yn" takes the nasal mutation: yng Nghaerfyrddin, ym Mhorth Tywyn, yn Nhalacharn.
-_NASAL = (("c", "Ngh", "yng"), ("p", "Mh", "ym"), ("t", "Nh", "yn"), ("g", "Ng", "yng"), ("b", "M", "ym"),
-          ("d", "N", "yn"))
-
-
 def in_town(town: str, language: str = "en", gazetteer: Optional[Gazetteer] = None) -> str:
     """"in Carmarthen", or in Welsh "yng Nghaerfyrddin". A name that is the same in both languages
     (Llandeilo, Cross Hands) is left unmutated, as people write it."""
@@ -414,7 +401,4 @@ def in_town(town: str, language: str = "en", gazetteer: Optional[Gazetteer] = No
     name = place.name_cy
     if name.lower().startswith("y "):
         return f"yn y {name[2:]}"
-    for radical, mutated, yn in _NASAL:
-        if name.lower().startswith(radical) and name[1:2].lower() != "h":
-            return f"{yn} {mutated}{name[1:]}"
-    return f"yn {name}"
+    return welsh.after_yn(name) or f"yn {name}"  # "yn" takes the nasal mutation

@@ -9,7 +9,7 @@ detector (also run inside Rasa) and the directory use it.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 # --------------------------------------------------------------------------------------------
 # Initial mutations. Keys are radical (dictionary) initials, values the mutated initials.
@@ -43,6 +43,24 @@ def mutations(word: str) -> Set[str]:
     forms.discard(word)
     forms.discard("")
     return {f for f in forms if len(f) >= 2}
+
+
+def mutated_forms(word: str) -> List[str]:
+    """The soft, nasal and aspirate forms of a word, in that order (no h- before a vowel):
+    caerfyrddin -> gaerfyrddin, nghaerfyrddin, chaerfyrddin."""
+    head, rest = _initial(word)
+    return [table[head] + rest for table in (SOFT, NASAL, ASPIRATE) if head in table]
+
+
+def after_yn(name: str) -> Optional[str]:
+    """"yn" with a name it nasally mutates, capitalised as a place name: yng Nghaerfyrddin,
+    ym Mhorth Tywyn, yn Nhalacharn; None if the name does not mutate after "yn"."""
+    for radical in ("c", "p", "t", "g", "b", "d"):
+        if name.lower().startswith(radical) and name[1:2].lower() != "h":
+            mutated = NASAL[radical]
+            yn = "yng" if mutated.startswith("ng") else "ym" if mutated.startswith("m") else "yn"
+            return f"{yn} {mutated.capitalize()}{name[1:]}"
+    return None
 
 
 def _demutations() -> List[Tuple[str, List[str]]]:

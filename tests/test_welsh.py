@@ -46,3 +46,12 @@ def test_the_clock_is_the_same_in_the_profile_the_replies_and_the_directory():
 def test_day_and_month_names():
     assert welsh.day_name(0, "cy") == "dydd Llun" and welsh.day_name(6) == "Sunday"
     assert welsh.month_name(11, "cy") == "Tachwedd" and welsh.month_name(1) == "January"
+
+
+def test_place_names_mutate_with_the_same_tables():
+    from directory import lexicon as lx
+
+    assert welsh.mutated_forms("caerfyrddin") == ["gaerfyrddin", "nghaerfyrddin", "chaerfyrddin"]
+    assert lx.mutations("llandeilo") == ["landeilo"] and lx.mutations("gorslas") == ["orslas", "ngorslas"]
+    assert [welsh.after_yn(n) for n in ("Caerfyrddin", "Porth Tywyn", "Talacharn", "Llandeilo")] == [
+        "yng Nghaerfyrddin", "ym Mhorth Tywyn", "yn Nhalacharn", None]
