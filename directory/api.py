@@ -31,7 +31,8 @@ from iaa.validation import date_time_utc, full_date
 from . import lexicon as lx
 from .export import API_DETAILS, export_services, paged, taxonomy_to_oruk, term_to_oruk
 from .models import Address, Service, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm
-from .search import THEMES, get_search
+from .search import get_search
+from .themes import THEMES
 
 MAX_PAGE = 10_000  # per_page <= 100: a million services is more than any council directory holds
 MAX_PER_PAGE = 100
