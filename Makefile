@@ -6,13 +6,17 @@ PY := $(VENV)/bin/python
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test install test-deps clean
+.PHONY: run test test-fast install test-deps clean
 
 run: install
 	$(PY) -m frontdoor.cli serve
 
 test: install test-deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The tests that need no trained model, no servers and no browser: a minute or so.
+test-fast: install
+	$(PY) -m pytest -q -m "not model and not servers and not browser" $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

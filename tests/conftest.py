@@ -50,6 +50,15 @@ def trained_model() -> Path:
     return ensure_model(quiet=True)
 
 
+def rasa_down_settings(**overrides) -> Settings:
+    """Settings for an app whose Rasa and action server are "down": nothing listens on their
+    port, so the front door answers with its own messages (the shared unit database)."""
+    dead = free_port()
+    values = dict(database_url=os.environ["IAA_DATABASE_URL"], mode="test", rasa_token="t",
+                  rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
+    return Settings(**{**values, **overrides})
+
+
 class Running:
     def __init__(self, group, ports):
         self.group = group
@@ -139,3 +148,16 @@ def staff_login(servers):
         return username, password, first_name
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """Mark by what a test really uses, so `make test-fast` (-m "not model and not servers and
+    not browser") never starts Rasa or Chromium, whatever a module remembered to mark."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if "trained_model" in used:
+            item.add_marker(pytest.mark.model)
+        if used & {"servers", "frontdoor_url", "staff_login"}:
+            item.add_marker(pytest.mark.servers)
+        if "_browser" in used or "browser_page" in used:
+            item.add_marker(pytest.mark.browser)

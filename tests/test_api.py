@@ -9,16 +9,12 @@ from sqlalchemy import select
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Message
-from iaa.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import rasa_down_settings
 
 
 @pytest.fixture(scope="module")
 def client(unit_database):
-    dead = free_port()  # nothing listens here: Rasa and the action server are "down"
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}",
-                        rasa_timeout=2)
+    settings = rasa_down_settings(database_url=unit_database)
     with TestClient(create_app(settings)) as c:
         yield c
 

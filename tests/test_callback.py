@@ -6,17 +6,13 @@ from channels.conversations import uk_phone
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation
-from iaa.settings import Settings
 from tests.console.test_console_api import waiting_conversation
-from tests.conftest import free_port
+from tests.conftest import rasa_down_settings
 
 
 @pytest.fixture(scope="module")
 def client(unit_database):
-    dead = free_port()
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(rasa_down_settings(database_url=unit_database))) as c:
         yield c
 
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation
-from iaa.settings import ROOT, Settings
-from tests.conftest import _TMP, free_port
+from iaa.settings import ROOT
+from tests.conftest import _TMP, rasa_down_settings
 from tests.console.test_console_api import waiting_conversation
 
 EXAMPLE = ROOT / "data" / "council" / "example.yml"
@@ -39,10 +39,7 @@ def open_all_day(hours):
 
 
 def client_with(profile_path: str) -> TestClient:
-    dead = free_port()
-    settings = Settings(database_url=f"sqlite:///{_TMP / 'unit.db'}", mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}",
-                        rasa_timeout=2, profile_path=profile_path)
+    settings = rasa_down_settings(profile_path=profile_path)
     return TestClient(create_app(settings))
 
 

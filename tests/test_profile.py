@@ -7,6 +7,7 @@ import yaml
 from frontdoor.cli import main
 from iaa.profile import ProfileError, load_profile
 from iaa.settings import ROOT
+from tests.conftest import rasa_down_settings
 
 EXAMPLE = ROOT / "data" / "council" / "example.yml"
 LONDON = ZoneInfo("Europe/London")
@@ -109,8 +110,6 @@ def test_another_council_gets_its_own_values_everywhere_the_front_door_speaks(un
     from fastapi.testclient import TestClient
 
     from frontdoor.app import create_app
-    from iaa.settings import Settings
-    from tests.conftest import free_port
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["council"].update(name="Ail Sir Council", name_cy="Cyngor Ail Sir")
@@ -118,9 +117,7 @@ def test_another_council_gets_its_own_values_everywhere_the_front_door_speaks(un
     data["emergency_duty_team"]["phone"] = "029 2018 0666"
     other = tmp_path / "other.yml"
     other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    dead = free_port()
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t", profile_path=other,
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
+    settings = rasa_down_settings(database_url=unit_database, profile_path=other)
     with TestClient(create_app(settings)) as client:
         page = client.get("/").text
         answer = client.post("/api/chat", json={"text": "hello"}).json()["messages"][0]["text"]

@@ -8,7 +8,7 @@ from twilio.request_validator import RequestValidator
 from console.auth import create_user
 from frontdoor.app import create_app
 from iaa.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import rasa_down_settings
 
 TOKEN = "twilio-test-auth-token"
 SID = "AC" + "0" * 32
@@ -28,10 +28,7 @@ class CapturingTwilio:
 
 @pytest.fixture(scope="module")
 def sms_app(unit_database):
-    dead = free_port()
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}",
-                        rasa_timeout=2, twilio_account_sid=SID, twilio_auth_token=TOKEN,
+    settings = rasa_down_settings(database_url=unit_database, twilio_account_sid=SID, twilio_auth_token=TOKEN,
                         twilio_from_number="+441632960001", public_base_url="https://chat.example.org")
     app = create_app(settings)
     app.state.twilio_http_client = CapturingTwilio()

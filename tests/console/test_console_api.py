@@ -16,18 +16,14 @@ from iaa.models import AuditEntry, StaffUser
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
-from iaa.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import rasa_down_settings
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def app(unit_database):
-    dead = free_port()
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
-    application = create_app(settings)
+    application = create_app(rasa_down_settings(database_url=unit_database))
     for name, role in (("sam", "staff"), ("alex", "staff"), ("pat", "planner"), ("ada", "admin")):
         create_user(f"t-{name}", name.title(), role, PASSWORD)
     return application

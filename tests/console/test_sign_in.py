@@ -18,8 +18,8 @@ from iaa.models import AuditEntry, StaffSession, StaffUser
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import utcnow
-from iaa.settings import ROOT, Settings
-from tests.conftest import free_port
+from iaa.settings import ROOT
+from tests.conftest import rasa_down_settings
 
 PASSWORD = "correct horse battery"
 DB_PATH = os.environ["IAA_DATABASE_URL"][len("sqlite:///"):]
@@ -35,10 +35,7 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def app(unit_database):
-    dead = free_port()
-    settings = Settings(database_url=unit_database, mode="test", rasa_token="t",
-                        rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
-    return create_app(settings)
+    return create_app(rasa_down_settings(database_url=unit_database))
 
 
 @pytest.fixture()
