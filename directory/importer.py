@@ -80,7 +80,7 @@ def import_services(db: Session, records: List[Any], source: str, dry_run: bool 
                 raise RecordError("(record)", "must be a JSON object")
             with db.no_autoflush:
                 rows = normalize_service(raw, ctx)
-            sid = rows["service"]["id"]
+            sid = rows.service["id"]
             if sid in ctx.services:
                 raise RecordError("id", "appears twice in this import")
         except RecordError as e:
@@ -102,12 +102,12 @@ def import_services(db: Session, records: List[Any], source: str, dry_run: bool 
             summary.problems.append(Problem(str(_own_file(raw) or source), record_id, "(record)",
                                             f"could not be saved: {reason}"))
             continue
-        ctx.organizations.update(o["id"] for o in rows["parent_organizations"])
-        if rows["organization"]:
-            ctx.organizations.add(rows["organization"]["id"])
-        ctx.locations.update(e["location"]["id"] for e in rows["locations"] if e["location"])
-        ctx.terms.update(t["id"] for t in rows["terms"])
-        ctx.taxonomies.update(t["id"] for t in rows["taxonomies"])
+        ctx.organizations.update(o.id for o in rows.parent_organizations)
+        if rows.organization:
+            ctx.organizations.add(rows.organization.id)
+        ctx.locations.update(e.location.id for e in rows.locations if e.location)
+        ctx.terms.update(t.id for t in rows.terms)
+        ctx.taxonomies.update(t.id for t in rows.taxonomies)
         if not existed:
             summary.created += 1
         elif changed:

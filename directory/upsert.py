@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .models import (Address, Contact, CostOption, Language, Location, Organization, Phone, Schedule, Service,
                      ServiceArea, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm)
-from .validation import GIVEN
+from .validation import ServiceRows, Shared
 
 # Shared rows already written in this import: (table, id) -> the columns written.
 Written = Dict[Tuple[str, str], Dict[str, Any]]
@@ -68,7 +68,7 @@ def _sync(db: Session, model, owner_col: str, owner_id: str, rows: List[Dict[str
     return changed
 
 
-def write_service(db: Session, rows, written: Written) -> bool:
+def write_service(db: Session, rows: ServiceRows, written: Written) -> bool:
     """Writes one validated service; `written` remembers shared rows (organisations, locations,
     taxonomies, terms) already written in this import, so a repeat costs nothing."""
     with db.no_autoflush:
@@ -77,10 +77,9 @@ def write_service(db: Session, rows, written: Written) -> bool:
     return changed
 
 
-def _shared(db: Session, model, values: Dict[str, Any], written: Written) -> bool:
+def _shared(db: Session, model, shared: Shared, written: Written) -> bool:
     """Inserts a shared row whole, or merges into the existing one the columns its source gave."""
-    given = values.get(GIVEN)
-    columns = {k: v for k, v in values.items() if k != GIVEN}
+    given, columns = shared.given, shared.values
     update = columns if given is None else {k: v for k, v in columns.items() if k in given}
     key = (model.__tablename__, columns["id"])
     if written.get(key) == update:
@@ -95,50 +94,50 @@ def _shared(db: Session, model, values: Dict[str, Any], written: Written) -> boo
     return changed
 
 
-def _write_shared(db: Session, rows, written: Written) -> bool:
+def _write_shared(db: Session, rows: ServiceRows, written: Written) -> bool:
     changed = False
-    for organization in rows["parent_organizations"] + ([rows["organization"]] if rows["organization"] else []):
+    for organization in rows.parent_organizations + ([rows.organization] if rows.organization else []):
         changed |= _shared(db, Organization, organization, written)
-    for taxonomy in rows["taxonomies"]:
-        if taxonomy.get("_minimal"):
-            if ("dir_taxonomy", taxonomy["id"]) not in written and db.get(Taxonomy, taxonomy["id"]) is None:
-                db.add(Taxonomy(**{k: v for k, v in taxonomy.items() if k != "_minimal"}))
+    for taxonomy in rows.taxonomies:
+        if taxonomy.minimal:
+            if ("dir_taxonomy", taxonomy.id) not in written and db.get(Taxonomy, taxonomy.id) is None:
+                db.add(Taxonomy(**taxonomy.values))
                 changed = True
-            written.setdefault(("dir_taxonomy", taxonomy["id"]), {})
+            written.setdefault(("dir_taxonomy", taxonomy.id), {})
         else:
             changed |= _shared(db, Taxonomy, taxonomy, written)
-    for term in rows["terms"]:
+    for term in rows.terms:
         changed |= _shared(db, TaxonomyTerm, term, written)
-    for entry in rows["locations"]:
-        loc = entry["location"]
+    for entry in rows.locations:
+        loc = entry.location
         if loc:
             changed |= _shared(db, Location, loc, written)
-            key = ("dir_address_set", loc["id"])
+            key = ("dir_address_set", loc.id)
             # Addresses belong to the location: replaced only by a location that lists them.
-            if entry["addresses"] is not None and written.get(key) != {"rows": entry["addresses"]}:
-                changed |= _sync(db, Address, "location_id", loc["id"], entry["addresses"])
-                written[key] = {"rows": entry["addresses"]}
+            if entry.addresses is not None and written.get(key) != {"rows": entry.addresses}:
+                changed |= _sync(db, Address, "location_id", loc.id, entry.addresses)
+                written[key] = {"rows": entry.addresses}
     return changed
 
 
-def _write_rows(db: Session, rows, written: Written) -> bool:
+def _write_rows(db: Session, rows: ServiceRows, written: Written) -> bool:
     changed = _write_shared(db, rows, written)
-    sid = rows["service"]["id"]
-    changed |= _upsert(db, Service, rows["service"])
-    given = rows["given"]
+    sid = rows.service["id"]
+    changed |= _upsert(db, Service, rows.service)
+    given = rows.given
     if "service_at_locations" in given:
-        changed |= _sync(db, ServiceAtLocation, "service_id", sid, [e["sal"] for e in rows["locations"]])
+        changed |= _sync(db, ServiceAtLocation, "service_id", sid, [e.sal for e in rows.locations])
     for model, key in ((Contact, "contacts"), (Schedule, "schedules"), (ServiceArea, "service_areas"),
                        (Language, "languages"), (CostOption, "cost_options"), (ServiceAttribute, "attributes")):
         if key in given:
-            changed |= _sync(db, model, "service_id", sid, rows[key])
+            changed |= _sync(db, model, "service_id", sid, getattr(rows, key))
     # Phones come from the service's own list and from its contacts': each replaces only its own.
     if {"phones", "contacts"} <= given:
-        changed |= _sync(db, Phone, "service_id", sid, rows["phones"])
+        changed |= _sync(db, Phone, "service_id", sid, rows.phones)
     elif "phones" in given:
-        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows["phones"] if p["contact_id"] is None],
+        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows.phones if p["contact_id"] is None],
                          where=Phone.contact_id.is_(None))
     elif "contacts" in given:
-        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows["phones"] if p["contact_id"] is not None],
+        changed |= _sync(db, Phone, "service_id", sid, [p for p in rows.phones if p["contact_id"] is not None],
                          where=Phone.contact_id.isnot(None))
     return changed

@@ -4,7 +4,8 @@ first problem found; nothing is written here (see `upsert`)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from sqlalchemy.orm import Session
 
@@ -44,18 +45,54 @@ class Context:
         return id_ in ids or self.db.get(model, id_) is not None
 
 
-# Shared rows (organisations, locations, taxonomies, terms) carry the columns their source gave
-# under this key: an object embedded with only some fields (an organisation with just id and
-# name) updates those and keeps the rest.
-GIVEN = "_given"
+@dataclass
+class Shared:
+    """A shared row (organisation, location, taxonomy, term): its columns, and which of them its
+    source gave: an object embedded with only some fields (an organisation with just id and name)
+    updates those and keeps the rest."""
+    values: Dict[str, Any]
+    given: Optional[FrozenSet[str]] = None  # None: every column
+    minimal: bool = False  # a taxonomy a term only names: added if missing, never updated
+
+    @property
+    def id(self) -> str:
+        return self.values["id"]
+
+
+@dataclass
+class LocationEntry:
+    """One service at location link, with its location and addresses when the record embeds them
+    (addresses None: not given, so the directory keeps the location's)."""
+    sal: Dict[str, Any]
+    location: Optional[Shared]
+    addresses: Optional[List[Dict[str, Any]]]
+
+
+@dataclass
+class ServiceRows:
+    """One validated service: a row (or rows) for each table, and which of its own collections
+    the record gave (only those replace what the directory has)."""
+    service: Dict[str, Any]
+    organization: Optional[Shared]
+    parent_organizations: List[Shared]
+    locations: List[LocationEntry]
+    phones: List[Dict[str, Any]]
+    contacts: List[Dict[str, Any]]
+    schedules: List[Dict[str, Any]]
+    service_areas: List[Dict[str, Any]]
+    languages: List[Dict[str, Any]]
+    cost_options: List[Dict[str, Any]]
+    attributes: List[Dict[str, Any]]
+    terms: List[Shared]
+    taxonomies: List[Shared]
+    given: Set[str]
 
 
 def _given(row: Dict[str, Any], source: Dict[str, Any], aliases: Optional[Dict[str, Tuple[str, ...]]] = None
-           ) -> Dict[str, Any]:
+           ) -> Shared:
     aliases = aliases or {}
-    row[GIVEN] = frozenset(k for k in row if k == "id" or k in source
-                           or any(a in source for a in aliases.get(k, ())))
-    return row
+    return Shared(row, frozenset(k for k in row if k == "id" or k in source
+                                 or any(a in source for a in aliases.get(k, ()))))
 
 
 def _parents(obj: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -65,17 +102,17 @@ def _parents(obj: Dict[str, Any]) -> List[Dict[str, Any]]:
     return origin.parents if origin is not None else []
 
 
-def _check_parent(kind: str, field_: str, row: Dict[str, Any], model, ids: set, ctx: Context) -> None:
-    parent = row.get(field_)
+def _check_parent(kind: str, field_: str, row: Shared, model, ids: set, ctx: Context) -> None:
+    parent = row.values.get(field_)
     if not parent:
         return
-    if parent == row["id"]:
+    if parent == row.id:
         raise RecordError(field_, f"refers to the {kind} itself")
     if not ctx.known(model, ids, parent):
         raise RecordError(field_, f"refers to {kind} {parent!r}, which is not in the directory or this import")
 
 
-def _organization(org: Dict[str, Any]) -> Dict[str, Any]:
+def _organization(org: Dict[str, Any]) -> Shared:
     return _given({"id": _id(org), "name": _text(org, "name", required=True),
                    "description": _text(org, "description", limit=MAX_TEXT) or "",
                    "email": _text(org, "email"), "website": _text(org, "website", limit=500),
@@ -83,18 +120,18 @@ def _organization(org: Dict[str, Any]) -> Dict[str, Any]:
                    "parent_organization_id": _id(org, "parent_organization_id", required=False)}, org)
 
 
-def _organizations(org: Dict[str, Any], ctx: Context) -> List[Dict[str, Any]]:
+def _organizations(org: Dict[str, Any], ctx: Context) -> List[Shared]:
     """The organisation and any parents carried with it (parents first), each parent checked."""
     rows = [_within(f"parents[{i}]", p, lambda p=p: _organization(p)) for i, p in enumerate(_parents(org))]
     rows.append(_organization(org))
-    here = {r["id"] for r in rows}
+    here = {r.id for r in rows}
     for row in rows:
         _check_parent("organization", "parent_organization_id", row, Organization,
                       here | ctx.organizations | ctx.coming_organizations, ctx)
     return rows
 
 
-def _location(loc: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[List[Dict[str, Any]]]]:
+def _location(loc: Dict[str, Any]) -> Tuple[Shared, Optional[List[Dict[str, Any]]]]:
     location_type = (_text(loc, "location_type", limit=16) or "physical").lower()
     if location_type not in LOCATION_TYPES:
         raise RecordError("location_type", f"{location_type!r} is not one of {sorted(LOCATION_TYPES)}")
@@ -111,7 +148,7 @@ def _location(loc: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[List[Dict[s
             address_type = _text(a, "address_type", limit=16)
             if address_type is not None and address_type.lower() not in LOCATION_TYPES:
                 raise RecordError("address_type", f"{address_type!r} is not one of {sorted(LOCATION_TYPES)}")
-            aid = _id(a, required=False) or f"{row['id']}-address-{len(addresses) + 1}"
+            aid = _id(a, required=False) or f"{row.id}-address-{len(addresses) + 1}"
             if aid in seen:
                 raise RecordError("id", f"{aid!r} appears twice")
             seen.add(aid)
@@ -127,7 +164,7 @@ def _location(loc: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[List[Dict[s
     return row, addresses
 
 
-def _taxonomy_term(term: Dict[str, Any], ctx: Context) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+def _taxonomy_term(term: Dict[str, Any], ctx: Context) -> Tuple[Shared, Optional[Shared]]:
     taxonomy = None
     detail = term.get("taxonomy_detail")
     if detail is not None:
@@ -139,13 +176,13 @@ def _taxonomy_term(term: Dict[str, Any], ctx: Context) -> Tuple[Dict[str, Any], 
             "uri": _text(detail, "uri", limit=500), "version": _text(detail, "version", limit=64)}, detail))
     taxonomy_id = _id(term, "taxonomy_id", required=False)
     if taxonomy is not None:
-        if taxonomy_id and taxonomy_id != taxonomy["id"]:
+        if taxonomy_id and taxonomy_id != taxonomy.id:
             raise RecordError("taxonomy_id", "differs from taxonomy_detail.id")
-        taxonomy_id = taxonomy["id"]
+        taxonomy_id = taxonomy.id
     elif taxonomy_id and not ctx.known(Taxonomy, ctx.taxonomies, taxonomy_id):
         # An embedded term names its taxonomy but does not describe it: record a minimal one.
-        taxonomy = {"id": taxonomy_id, "name": _text(term, "taxonomy") or taxonomy_id, "description": "",
-                    "uri": None, "version": None, "_minimal": True}
+        taxonomy = Shared({"id": taxonomy_id, "name": _text(term, "taxonomy") or taxonomy_id, "description": "",
+                           "uri": None, "version": None}, minimal=True)
     row = {"id": _id(term), "taxonomy_id": taxonomy_id, "taxonomy": _text(term, "taxonomy"),
            "term": _text(term, "term") or _text(term, "code"), "name": _text(term, "name", required=True),
            "name_cy": _text(term, "name_cy"), "description": _text(term, "description", limit=MAX_TEXT) or "",
@@ -153,11 +190,11 @@ def _taxonomy_term(term: Dict[str, Any], ctx: Context) -> Tuple[Dict[str, Any], 
     return _given(row, term, {"term": ("code",), "taxonomy_id": ("taxonomy_detail",)}), taxonomy
 
 
-def _taxonomy_terms(term: Dict[str, Any], ctx: Context) -> List[Tuple[Dict[str, Any], Optional[Dict[str, Any]]]]:
+def _taxonomy_terms(term: Dict[str, Any], ctx: Context) -> List[Tuple[Shared, Optional[Shared]]]:
     """The term and any parents carried with it (parents first), each parent_id checked."""
     out = [_within(f"parents[{i}]", p, lambda p=p: _taxonomy_term(p, ctx)) for i, p in enumerate(_parents(term))]
     out.append(_taxonomy_term(term, ctx))
-    here = {row["id"] for row, _t in out}
+    here = {row.id for row, _t in out}
     for row, _t in out:
         _check_parent("taxonomy term", "parent_id", row, TaxonomyTerm, here | ctx.terms | ctx.coming_terms, ctx)
     return out
@@ -179,16 +216,16 @@ def _check_as_read(raw: Dict[str, Any]) -> None:
 
 
 def _service_organization(raw: Dict[str, Any], ctx: Context
-                          ) -> Tuple[Optional[str], Optional[Dict[str, Any]], List[Dict[str, Any]]]:
+                          ) -> Tuple[Optional[str], Optional[Shared], List[Shared]]:
     """The service's organisation id, the organisation row if embedded, and its parents' rows."""
     org = raw.get("organization")
     org_id = _id(raw, "organization_id", required=False)
     organization, parent_organizations = None, []
     if isinstance(org, dict):
         *parent_organizations, organization = _within("organization", org, lambda: _organizations(org, ctx))
-        if org_id and org_id != organization["id"]:
-            raise RecordError("organization_id", f"{org_id!r} differs from organization.id {organization['id']!r}")
-        org_id = organization["id"]
+        if org_id and org_id != organization.id:
+            raise RecordError("organization_id", f"{org_id!r} differs from organization.id {organization.id!r}")
+        org_id = organization.id
     elif org is not None:
         raise RecordError("organization", "must be an object with id and name")
     elif not org_id:
@@ -237,7 +274,7 @@ class _Unique:
         bucket.add(id_)
 
 
-def _service_locations(raw: Dict[str, Any], ctx: Context, unique: _Unique) -> List[Dict[str, Any]]:
+def _service_locations(raw: Dict[str, Any], ctx: Context, unique: _Unique) -> List[LocationEntry]:
     """The service at location links, each with its location row and addresses if embedded."""
     locations = []
     for path, sal in _each(raw, "service_at_locations"):
@@ -249,18 +286,17 @@ def _service_locations(raw: Dict[str, Any], ctx: Context, unique: _Unique) -> Li
             location = addresses = None
             if isinstance(loc, dict):
                 location, addresses = _within("location", loc, lambda: _location(loc))
-                if loc_id and loc_id != location["id"]:
-                    raise RecordError("location_id", f"{loc_id!r} differs from location.id {location['id']!r}")
-                loc_id = location["id"]
+                if loc_id and loc_id != location.id:
+                    raise RecordError("location_id", f"{loc_id!r} differs from location.id {location.id!r}")
+                loc_id = location.id
             elif loc is not None:
                 raise RecordError("location", "must be an object")
             elif not loc_id:
                 raise RecordError("location", "needs a location object (or a location_id)")
             elif not ctx.known(Location, ctx.locations, loc_id):
                 raise RecordError("location_id", f"refers to location {loc_id!r}, which is not in the directory")
-            return {"sal": {"id": sal_id, "location_id": loc_id,
-                            "description": _text(sal, "description", limit=MAX_TEXT)},
-                    "location": location, "addresses": addresses}
+            return LocationEntry({"id": sal_id, "location_id": loc_id,
+                                  "description": _text(sal, "description", limit=MAX_TEXT)}, location, addresses)
         locations.append(_within(path, sal, one_sal))
     return locations
 
@@ -382,8 +418,8 @@ def _costs(raw: Dict[str, Any], unique: _Unique) -> List[Dict[str, Any]]:
     return costs
 
 
-def _attribute(at: Dict[str, Any], ctx: Context, unique: _Unique, terms: List[Dict[str, Any]],
-               taxonomies: List[Dict[str, Any]]) -> Dict[str, Any]:
+def _attribute(at: Dict[str, Any], ctx: Context, unique: _Unique, terms: List[Shared],
+               taxonomies: List[Shared]) -> Dict[str, Any]:
     """One attribute row; the terms (parents first) and taxonomies it embeds go into the lists."""
     aid = _id(at)
     unique("attribute", aid)
@@ -396,9 +432,9 @@ def _attribute(at: Dict[str, Any], ctx: Context, unique: _Unique, terms: List[Di
     if isinstance(term, dict):
         found = _within("taxonomy_term", term, lambda: _taxonomy_terms(term, ctx))
         row = found[-1][0]
-        if term_id and term_id != row["id"]:
+        if term_id and term_id != row.id:
             raise RecordError("taxonomy_term_id", f"{term_id!r} differs from taxonomy_term.id")
-        term_id = row["id"]
+        term_id = row.id
         for one_term, taxonomy in found:  # parents first
             terms.append(one_term)
             if taxonomy:
@@ -413,7 +449,7 @@ def _attribute(at: Dict[str, Any], ctx: Context, unique: _Unique, terms: List[Di
             "value": _text(at, "value", limit=MAX_TEXT)}
 
 
-def normalize_service(raw: Dict[str, Any], ctx: Context) -> Dict[str, Any]:
+def normalize_service(raw: Dict[str, Any], ctx: Context) -> ServiceRows:
     """Validates one ORUK 3.0 service object into rows for each table; raises RecordError on the
     first problem found."""
     _check_as_read(raw)
@@ -424,7 +460,7 @@ def normalize_service(raw: Dict[str, Any], ctx: Context) -> Dict[str, Any]:
     unique = _Unique()
     locations = _service_locations(raw, ctx, unique)
     phones, contacts = _phones_and_contacts(raw, unique)
-    schedules = _schedules(raw, ctx, sid, {e["sal"]["id"] for e in locations}, unique)
+    schedules = _schedules(raw, ctx, sid, {e.sal["id"] for e in locations}, unique)
     areas = _areas(raw, unique)
     languages = _languages(raw, ctx, sid, phones, unique)
     if "languages" in raw:  # derived from the languages: unknown, and kept, when they are not given
@@ -434,7 +470,7 @@ def normalize_service(raw: Dict[str, Any], ctx: Context) -> Dict[str, Any]:
     attributes, terms, taxonomies = [], [], []
     for path, at in _each(raw, "attributes"):
         attributes.append(_within(path, at, lambda at=at: _attribute(at, ctx, unique, terms, taxonomies)))
-    return {"organization": organization, "parent_organizations": parent_organizations, "service": service,
-            "locations": locations, "phones": phones, "contacts": contacts, "schedules": schedules,
-            "service_areas": areas, "languages": languages, "cost_options": costs, "attributes": attributes,
-            "terms": terms, "taxonomies": taxonomies, "given": {k for k in CHILDREN if k in raw}}
+    return ServiceRows(service=service, organization=organization, parent_organizations=parent_organizations,
+                       locations=locations, phones=phones, contacts=contacts, schedules=schedules,
+                       service_areas=areas, languages=languages, cost_options=costs, attributes=attributes,
+                       terms=terms, taxonomies=taxonomies, given={k for k in CHILDREN if k in raw})

@@ -169,7 +169,7 @@ def test_a_failure_while_writing_leaves_no_half_service(directory_db, monkeypatc
     def explode_after_some_rows(db, rows, written):
         real(db, rows, written)
         db.flush()  # service, locations, phones and the rest are in the database now...
-        if rows["service"]["id"] == "boom-1":
+        if rows.service["id"] == "boom-1":
             raise SQLAlchemyError("disk full")  # ...and then the write fails
         return True
 
