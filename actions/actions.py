@@ -3,7 +3,6 @@ handoff decisions, and what to do when the bot does not understand."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -13,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from iaa.profile import CouncilProfile, cached_profile
 from iaa.replies import safeguarding_reply, when_text
+from iaa.settings import get_settings
 from safeguarding import load_detector
 
 from .classify import classify_enquiry
@@ -35,7 +35,7 @@ MISSES_BEFORE_OFFER = 2
 
 
 def profile() -> CouncilProfile:
-    return cached_profile(os.environ.get("IAA_PROFILE_PATH", str(ROOT / "data/council/example.yml")))
+    return cached_profile(str(get_settings().profile_path))
 
 
 def profile_slots() -> List[EventType]:

@@ -6,7 +6,6 @@ Everything here is data a council may extend; none of it is specific to one serv
 """
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
 from iaa import welsh
+from iaa.settings import get_settings
 from iaa.welsh import demutate  # noqa: F401 (lx.demutate, used by search)
 from iaa.yamlfile import read_mapping
 
@@ -223,7 +223,7 @@ def concept_label(concept: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Places: the council's towns (English and Welsh names, aliases, centres), the names of the whole
 # county, and places outside the area people may ask about. Council configuration, so it lives
-# in data/directory/places.yml (or IAA_PLACES_PATH), checked when this module is first imported.
+# in data/directory/places.yml (or Settings.places_path, IAA_PLACES_PATH), checked when this module is first imported.
 
 PLACES_PATH = Path(__file__).resolve().parent.parent / "data" / "directory" / "places.yml"
 
@@ -324,7 +324,7 @@ def load_places(path: Path | str) -> Gazetteer:
         raise PlacesError(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
-GAZETTEER: Gazetteer = load_places(os.environ.get("IAA_PLACES_PATH") or PLACES_PATH)
+GAZETTEER: Gazetteer = load_places(get_settings().places_path or PLACES_PATH)
 
 
 def _aliases_of(places: Iterable[Place], target_of) -> Dict[str, str]:

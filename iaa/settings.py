@@ -31,7 +31,16 @@ class Settings(BaseSettings):
     # Seconds to wait for Rasa before telling the citizen to phone instead (the widget gives up at 30).
     rasa_timeout: float = 12.0
 
-    max_message_chars: int = 2000
+    # The longest message a citizen may send (web chat API, the widget, SMS).
+    max_message_chars: int = Field(2000, ge=1)
+
+    # -- data and caches the libraries read (each process reads them from the same environment) --
+    # The council's places (towns, county, places outside); empty: data/directory/places.yml.
+    places_path: str = ""
+    # Where the taught safeguarding screen is kept; empty: models/ in the checkout.
+    safeguarding_cache: str = ""
+    # Hide tensorflow/torch while spaCy imports (much faster); false to import spaCy plainly.
+    safeguarding_spacy_shield: bool = True
 
     # -- limits on hostile or unlucky traffic (see README, "Limits") ---------------------------
     # Bytes in one request body (413 above this) and in one websocket frame (closed with 1009).

@@ -9,18 +9,19 @@ for the duration of spaCy's import only. A process that imports TensorFlow itsel
 affected: the shield is lifted before this function returns, and if TensorFlow was already
 imported nothing is hidden. The only lasting effect is that thinc's own TensorFlow/PyTorch
 wrappers report those libraries as absent, which no part of this project uses. Set
-IAA_SAFEGUARDING_SPACY_SHIELD=0 to import spaCy plainly.
+IAA_SAFEGUARDING_SPACY_SHIELD=false (Settings.safeguarding_spacy_shield) to import spaCy plainly.
 """
 from __future__ import annotations
 
-import os
 import sys
+
+from iaa.settings import get_settings
 
 _HIDDEN = ("tensorflow", "torch", "mxnet", "cupy", "cupyx")
 
 
 def _import_spacy():
-    if "spacy" in sys.modules or os.environ.get("IAA_SAFEGUARDING_SPACY_SHIELD", "1") == "0":
+    if "spacy" in sys.modules or not get_settings().safeguarding_spacy_shield:
         import spacy  # noqa: F401
         return
     hidden = [name for name in _HIDDEN if name not in sys.modules]
