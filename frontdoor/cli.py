@@ -156,8 +156,9 @@ def create_demo_accounts_if_none() -> None:
 def load_sample_directory_if_empty() -> None:
     from sqlalchemy import func, select
 
-    from directory.importer import import_services, read_services
+    from directory.importer import import_services
     from directory.models import Service
+    from directory.sources import read_services
 
     from iaa.db import session_scope
 
