@@ -7,6 +7,8 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
+from iaa.states import HandoffReason, Priority
+
 
 class BotUnavailable(Exception):
     """Rasa or its action server could not answer; the caller tells the citizen how else to get help."""
@@ -137,7 +139,7 @@ class BotClient:
             custom = (data or {}).get("custom") if isinstance(data, dict) else None
             if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
                 return custom["handoff"]
-        return {"reason": "requested", "priority": "normal", "summary": {}}
+        return {"reason": HandoffReason.REQUESTED, "priority": Priority.NORMAL, "summary": {}}
 
     def ready(self) -> Dict[str, Any]:
         """Rasa's own status (needs the token): is a model loaded?"""

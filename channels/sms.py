@@ -16,6 +16,7 @@ from sqlalchemy import select
 from iaa.db import read_scope, session_scope
 from iaa.errors import invalid
 from iaa.models import Conversation
+from iaa.states import Status
 
 from .conversations import run_citizen_turn
 
@@ -131,14 +132,14 @@ def _open_conversation(number: str) -> Optional[str]:
                           .order_by(Conversation.created_at.desc()).limit(1)).first()
         if conv is None:
             return None
-        if conv.status == "closed" and (conv.enquiry is None or conv.enquiry.feedback is not None):
+        if conv.status == Status.CLOSED and (conv.enquiry is None or conv.enquiry.feedback is not None):
             return None  # a new text after the feedback starts a new conversation
         return conv.id
 
 
 def _is_closed(cid: str) -> bool:
     with read_scope() as db:
-        return db.get(Conversation, cid).status == "closed"
+        return db.get(Conversation, cid).status == Status.CLOSED
 
 
 def _remember_number(cid: str, number: str) -> None:
