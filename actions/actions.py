@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from iaa.profile import CouncilProfile, cached_profile
 from iaa.replies import safeguarding_reply, when_text
-from iaa.settings import get_settings
+from iaa.settings import setting
 from safeguarding import load_detector
 
 from .classify import classify_enquiry
@@ -35,7 +35,7 @@ MISSES_BEFORE_OFFER = 2
 
 
 def profile() -> CouncilProfile:
-    return cached_profile(str(get_settings().profile_path))
+    return cached_profile(str(setting("profile_path")))
 
 
 def profile_slots() -> List[EventType]:

@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
 from iaa import welsh
-from iaa.settings import get_settings
+from iaa.settings import setting
 from iaa.welsh import demutate  # noqa: F401 (lx.demutate, used by search)
 from iaa.yamlfile import read_mapping
 
@@ -324,7 +324,7 @@ def load_places(path: Path | str) -> Gazetteer:
         raise PlacesError(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
-GAZETTEER: Gazetteer = load_places(get_settings().places_path or PLACES_PATH)
+GAZETTEER: Gazetteer = load_places(setting("places_path") or PLACES_PATH)
 
 
 def _aliases_of(places: Iterable[Place], target_of) -> Dict[str, str]:

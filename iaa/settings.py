@@ -1,12 +1,13 @@
 """Process settings from the environment (prefix IAA_), with embedded defaults for `make run`."""
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import List
 
-from pydantic import BaseSettings, Field, validator
+from pydantic import BaseSettings, Field, ValidationError, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -140,3 +141,17 @@ def _dev_token() -> str:
 @lru_cache()
 def get_settings() -> Settings:
     return Settings()
+
+
+def setting(name: str):
+    """One setting, read and checked as Settings reads it (IAA_<NAME>, else its default), without
+    checking the others: for modules that need it when imported, before a command has checked the
+    whole environment and said what is wrong in its own words."""
+    field = Settings.__fields__[name]
+    raw = next((v for k, v in os.environ.items() if k.upper() == f"IAA_{name.upper()}"), None)
+    if raw is None:
+        return field.default
+    value, error = field.validate(raw, {}, loc=name, cls=Settings)
+    if error:
+        raise ValidationError([error], Settings)
+    return value

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import sys
 
-from iaa.settings import get_settings
+from iaa.settings import setting
 
 _HIDDEN = ("tensorflow", "torch", "mxnet", "cupy", "cupyx")
 
 
 def _import_spacy():
-    if "spacy" in sys.modules or not get_settings().safeguarding_spacy_shield:
+    if "spacy" in sys.modules or not setting("safeguarding_spacy_shield"):
         import spacy  # noqa: F401
         return
     hidden = [name for name in _HIDDEN if name not in sys.modules]

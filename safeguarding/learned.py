@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from iaa.settings import get_settings
+from iaa.settings import setting
 
 from .everyday import Everyday
 from .lexicon import CONCERNS, LexiconError
@@ -164,7 +164,7 @@ _cache_lock = threading.Lock()
 
 # Teaching takes several seconds; the three processes of a front door each load the detector, so
 # the taught screen is kept on disk under its sources' content hash and reused.
-STORE = Path(get_settings().safeguarding_cache or Path(__file__).resolve().parent.parent / "models")
+STORE = Path(setting("safeguarding_cache") or Path(__file__).resolve().parent.parent / "models")
 
 
 def _stored(examples_path: Path, sources_digest: str) -> Path:

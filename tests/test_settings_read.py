@@ -30,3 +30,20 @@ def test_the_settings_that_moved(monkeypatch, tmp_path):
     assert s.safeguarding_spacy_shield is False
     monkeypatch.delenv("IAA_SAFEGUARDING_SPACY_SHIELD")
     assert Settings(rasa_token="t").safeguarding_spacy_shield is True
+
+
+def test_one_setting_is_read_without_checking_the_others(monkeypatch):
+    import pytest
+    from pydantic import ValidationError
+
+    from iaa.settings import setting
+
+    monkeypatch.setenv("IAA_MODE", "production")  # no IAA_RASA_TOKEN: Settings() would refuse
+    monkeypatch.delenv("IAA_RASA_TOKEN", raising=False)
+    monkeypatch.delenv("IAA_MAX_MESSAGE_CHARS", raising=False)
+    assert setting("max_message_chars") == 2000
+    monkeypatch.setenv("IAA_MAX_MESSAGE_CHARS", "500")
+    assert setting("max_message_chars") == 500
+    monkeypatch.setenv("IAA_MAX_MESSAGE_CHARS", "none")
+    with pytest.raises(ValidationError):
+        setting("max_message_chars")

@@ -18,7 +18,7 @@ from iaa.limits import TooMany, client_address
 from iaa.models import Conversation
 from iaa.errors import responses
 from iaa.openapi import link
-from iaa.settings import get_settings
+from iaa.settings import setting
 from iaa.validation import typed_text, typed_text_schema
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/chat", tags=["chat"])
 
 # Characters; longer messages are refused with a clear 422. The one limit (IAA_MAX_MESSAGE_CHARS),
 # also served to the widget (data-max-chars on its script tag) and applied to SMS.
-MAX_TEXT = get_settings().max_message_chars
+MAX_TEXT = setting("max_message_chars")
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 
 
