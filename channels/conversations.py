@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -231,7 +232,9 @@ class ConversationService:
                                in_context=flag.in_context)
         db.add(row)
         db.flush()
-        self.push.staff_flag(cid, flag_view(row))
+        view = flag_view(row)
+        # after the commit: a console that re-reads the conversation on this push must find it
+        sa_event.listen(db, "after_commit", lambda _s: self.push.staff_flag(cid, view), once=True)
         return row.id
 
     def _check_in(self, cid: str, flag_id: int, status: str, flag: Flag) -> Turn:
@@ -371,7 +374,7 @@ class ConversationService:
                     kept = say("callback_done", conv.language, profile, back_at=back_at,
                                phone=say("callback_number_kept", conv.language, profile))
                     shown = store_message(db, cid, "system", kept, shown=text_)
-                    self.push.queue_changed(cid)
+                    self.push.queue_changed_after_commit(db, cid)
                     return Turn(cid, conv.status, conv.language, [shown], _handoff_view(conv))
             else:
                 return None
@@ -425,7 +428,7 @@ class ConversationService:
                     reply.messages.append(self._say_with_buttons(db, conv, "callback_offer", [
                         ("callback_yes", "/callback"), ("callback_no", "/callback_no")]))
                     conv.callback_state = "offered"
-                self.push.queue_changed(cid)
+                self.push.queue_changed_after_commit(db, cid)
             return Turn(cid, conv.status, conv.language, reply.messages, _handoff_view(conv))
 
 

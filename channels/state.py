@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 from typing import Any, Dict, List, Mapping, Optional
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from iaa.models import Conversation, Enquiry, Message, utcnow
@@ -227,6 +227,11 @@ class Pushes:
     def staff_flag(self, cid: str, view: Dict[str, Any]) -> None:
         """A safeguarding flag, new, answered or reviewed, reaches the console live."""
         self.hub.publish(f"staff:{cid}", {"type": "flag", "conversation_id": cid, "flag": view})
+
+    def queue_changed_after_commit(self, db: Session, cid: Optional[str] = None) -> None:
+        """The queue push once `db` commits: the console re-reads the queue on it, and a read
+        (which takes no lock) must find the change there, not the state before it."""
+        event.listen(db, "after_commit", lambda _session: self.queue_changed(cid), once=True)
 
     def queue_changed(self, cid: Optional[str] = None, priority: Optional[str] = None) -> None:
         event: Dict[str, Any] = {"type": "queue_changed"}

@@ -78,6 +78,12 @@ def rows(running, sql, **params):
     return found
 
 
+def run_async(coroutine):
+    """asyncio.run on a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with cf.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def ws_url(running, path):
     return running.url.replace("http://", "ws://") + path
 
@@ -123,7 +129,7 @@ def test_a_websocket_frame_over_the_limit_closes_the_socket_with_1009(guarded):
                 await asyncio.wait_for(ws.recv(), 10)
             return closed.value.code
 
-    assert asyncio.run(run()) == 1009
+    assert run_async(run()) == 1009
 
 
 def test_a_burst_of_new_conversations_from_one_address_is_cut_off_and_not_counted(guarded):
@@ -163,7 +169,7 @@ def test_the_websocket_is_rate_limited_too(guarded):
                 seen.append(await asyncio.wait_for(ws.recv(), 30))
             return seen
 
-    seen = asyncio.run(run())
+    seen = run_async(run())
     assert all('"update"' in s for s in seen[:9])
     assert '"retry_after"' in seen[-1] and '"error"' in seen[-1]
 
@@ -253,25 +259,25 @@ def test_the_console_websocket_refuses_a_foreign_origin(guarded, staff_login_on)
     cookie = {"cookie": f"iaa_session={signed.cookies['iaa_session']}"}
     url = ws_url(guarded, "/console/ws")
     for origin in ("https://council-page.example.gov.uk", "null", None):
-        assert asyncio.run(refused(url, origin, cookie)), origin
+        assert run_async(refused(url, origin, cookie)), origin
 
     async def own_page():
         async with websockets.connect(url, origin=guarded.url, extra_headers=cookie) as ws:
             return await asyncio.wait_for(ws.recv(), 10)
 
-    assert '"queue"' in asyncio.run(own_page())
+    assert '"queue"' in run_async(own_page())
 
 
 def test_a_foreign_page_cannot_open_the_chat_websocket(guarded):
     url = ws_url(guarded, "/api/chat/ws")
-    assert asyncio.run(refused(url, "https://evil.example"))
+    assert run_async(refused(url, "https://evil.example"))
 
     async def own_page():  # the widget, on the front door's own pages
         async with websockets.connect(url, origin=guarded.url) as ws:
             await ws.send('{"type":"hello"}')
             return await asyncio.wait_for(ws.recv(), 10)
 
-    assert '"hello"' in asyncio.run(own_page())
+    assert '"hello"' in run_async(own_page())
 
 
 # -- faults -----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def test_ports_in_use_are_named_and_production_has_no_default_accounts():
         result, db = serve({"IAA_MODE": "production", "IAA_RASA_TOKEN": "a-long-production-token",
                             "IAA_PUBLIC_BASE_URL": "https://chat.example.gov.uk", "IAA_PROFILE_PATH": str(profile),
                             "IAA_RATE_CHAT_PER_ADDRESS": "60/60", "IAA_RATE_NEW_CONVERSATION_PER_ADDRESS": "10/600",
-                            "IAA_RATE_SIGN_IN_PER_ADDRESS": "10/300",
+                            "IAA_RATE_SIGN_IN_PER_ADDRESS": "10/300", "IAA_WIDGET_ORIGINS": "[]",
                             "IAA_PORT": str(port), "IAA_RASA_URL": f"http://127.0.0.1:{free_port()}",
                             "IAA_ACTION_URL": f"http://127.0.0.1:{free_port()}"}, "serve-busy")
     assert result.returncode == 1, result.stderr
