@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Dict, List, Pattern, Tuple
 
-from iaa.taxonomy import CUES_FILE as CUES, default, enquiry_cues, stated
+from iaa.taxonomy import default, enquiry_cues, stated
 
 THEMES = set(stated("theme"))
 ENQUIRERS = set(stated("enquirer"))

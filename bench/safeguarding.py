@@ -22,7 +22,6 @@ import argparse
 import gc
 import os
 import random
-import statistics
 import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -127,7 +126,7 @@ def report_round(name: str, meta: dict, risky: List[dict], benign: List[dict], d
         hits = [x for x in items if ours(x["text"], x.get("previous") or None)]
         t.add(f"false alarms: {kind}", rate(len(hits), len(items)),
               rate(sum(1 for x in items if base(x["text"])), len(items)))
-        t.add(f"  of which urgent", rate(sum(1 for x in hits if ours(x["text"], x.get("previous") or None).tier.value == "urgent"), len(items)))
+        t.add("  of which urgent", rate(sum(1 for x in hits if ours(x["text"], x.get("previous") or None).tier.value == "urgent"), len(items)))
     status = "folded into the examples since" if meta.get("folded") else "NOT tuned on: the honest figure"
     t.print(f"fresh independent set {name} ({len(risky)} disclosures, {len(benign)} benign; {status})")
     before = meta.get("measured_before_tuning")

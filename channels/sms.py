@@ -112,7 +112,6 @@ async def inbound(request: Request) -> Response:
     if not text:
         return twiml("")
     text = text[: settings.max_message_chars]
-    service = request.app.state.conversations
     # Per number (every text arrives from Twilio's addresses): a refused text is not kept, and
     # Twilio is told to stop (429 with Retry-After) rather than being sent a reply to pay for.
     request.app.state.limits.sms_per_number.hit(sender)

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Literal, Optional
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field, StrictStr, validator
 from sqlalchemy import func, select
 

@@ -252,9 +252,9 @@ def town_of(record: Dict[str, Any], language: str = "en") -> Optional[str]:
 
 
 def works_in_welsh(record: Dict[str, Any]) -> bool:
-    return any((l.get("code") or "").lower() in ("cy", "cym", "wel", "cy-gb")
-               or (l.get("name") or "").lower() in ("welsh", "cymraeg")
-               for l in record.get("languages") or [])
+    return any((lang.get("code") or "").lower() in ("cy", "cym", "wel", "cy-gb")
+               or (lang.get("name") or "").lower() in ("welsh", "cymraeg")
+               for lang in record.get("languages") or [])
 
 
 def first_phone(record: Dict[str, Any]) -> Optional[str]:

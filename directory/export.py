@@ -106,8 +106,8 @@ def service_to_oruk(s: Service) -> Dict[str, Any]:
         "service_at_locations": [_compact({
             "id": sal.id, "service_id": s.id, "location_id": sal.location_id, "description": sal.description,
             "location": _location(sal.location)}) for sal in s.locations],
-        "languages": [_compact({"id": l.id, "service_id": s.id, "name": l.name, "code": l.code, "note": l.note,
-                                "phone_id": l.phone_id}) for l in s.languages],
+        "languages": [_compact({"id": lang.id, "service_id": s.id, "name": lang.name, "code": lang.code, "note": lang.note,
+                                "phone_id": lang.phone_id}) for lang in s.languages],
         "organization": _compact({
             "id": s.organization.id, "name": s.organization.name, "description": s.organization.description or "",
             "email": s.organization.email, "website": s.organization.website, "uri": s.organization.uri,

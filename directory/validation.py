@@ -464,8 +464,8 @@ def normalize_service(raw: Dict[str, Any], ctx: Context) -> ServiceRows:
     areas = _areas(raw, unique)
     languages = _languages(raw, ctx, sid, phones, unique)
     if "languages" in raw:  # derived from the languages: unknown, and kept, when they are not given
-        service["welsh_medium"] = any((l["code"] or "").lower() in WELSH_CODES
-                                      or (l["name"] or "").lower() in WELSH_NAMES for l in languages)
+        service["welsh_medium"] = any((lang["code"] or "").lower() in WELSH_CODES
+                                      or (lang["name"] or "").lower() in WELSH_NAMES for lang in languages)
     costs = _costs(raw, unique)
     attributes, terms, taxonomies = [], [], []
     for path, at in _each(raw, "attributes"):

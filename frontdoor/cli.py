@@ -149,7 +149,7 @@ def create_demo_accounts_if_none() -> None:
     path = VAR / "demo-accounts.txt"
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
-    print(f"[console] development accounts created (sign in at /console/login):\n  " + "\n  ".join(lines)
+    print("[console] development accounts created (sign in at /console/login):\n  " + "\n  ".join(lines)
           + f"\n  (also in {path.relative_to(ROOT)})")
 
 

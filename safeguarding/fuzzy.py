@@ -17,7 +17,7 @@ order alone. Real words that are one letter from a cue word are protected by the
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set
 
 from rapidfuzz.distance import OSA, Indel
 

@@ -36,7 +36,7 @@ def test_front_door_command_has_the_websocket_limit_and_proxy_settings(tmp_path)
     assert door[door.index("--log-config") + 1].endswith("frontdoor/logging/frontdoor.yml")
     rasa = plan["rasa server"]
     assert rasa[rasa.index("--logging-config-file") + 1].endswith("frontdoor/logging/rasa.yml")
-    assert not str(ROOT / "bot") in rasa[rasa.index("--logging-config-file") + 1]  # never retrains
+    assert str(ROOT / "bot") not in rasa[rasa.index("--logging-config-file") + 1]  # never retrains
     assert Settings(mode="test", rasa_token="t").forwarded_allow_ips == "127.0.0.1"  # uvicorn's default
 
 

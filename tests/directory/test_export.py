@@ -67,7 +67,7 @@ def test_exported_sample_has_what_the_bot_needs(exported, directory_db):
     first = next(s for s in exported if s["id"] == directory_db[0]["id"])
     assert first["name_cy"] == "Clwb Cinio Llandeilo" and first["assured_date"]
     assert first["schedules"][0]["byday"] == "TU,TH" and first["cost_options"][0]["amount"] == 3.5
-    assert {l["code"] for l in first["languages"]} == {"en", "cy"}
+    assert {lang["code"] for lang in first["languages"]} == {"en", "cy"}
     assert first["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Llandeilo"
     assert first["attributes"][0]["taxonomy_term"]["taxonomy_detail"]["name"]
 

@@ -58,9 +58,9 @@ def test_cli_lists_stale_services_for_the_directory_team(directory_db, capsys):
     assert "Llandeilo Walking Group for Wellbeing" in out and "1 November 2024" in out
     assert "Llandeilo Luncheon Club" not in out.replace("Renamed Luncheon Club", "")
     assert "services not checked since 23 November 2025" in out
-    lines = [l for l in out.splitlines() if "2024" in l or "2025" in l]
-    assert lines.index(next(l for l in lines if "June 2024" in l)) < lines.index(
-        next(l for l in lines if "November 2024" in l))  # oldest first
+    lines = [line for line in out.splitlines() if "2024" in line or "2025" in line]
+    assert lines.index(next(line for line in lines if "June 2024" in line)) < lines.index(
+        next(line for line in lines if "November 2024" in line))  # oldest first
     assert run_cli("directory", "stale", "--months", "3", "--as-of", "2026-11-23") == 0
     assert out.count("\n") < capsys.readouterr().out.count("\n")  # a shorter window lists more
     assert run_cli("directory", "stale", "--months", "0") == 2

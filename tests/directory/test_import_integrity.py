@@ -91,7 +91,7 @@ def test_collections_a_record_leaves_out_are_kept_and_given_ones_replaced():
     with session_scope() as db:
         svc = db.get(Service, "int-c1")
         assert sorted(p.number for p in svc.phones) == ["029 2018 0701", "029 2018 0702"]
-        assert svc.welsh_medium and [l.code for l in svc.languages] == ["cy"]
+        assert svc.welsh_medium and [lang.code for lang in svc.languages] == ["cy"]
         assert [s.byday for s in svc.schedules] == ["MO"] and len(svc.locations) == 1
     # A schedule may still point at the service at location the directory holds.
     again = service("int-c1", schedules=[{"id": "s1", "service_at_location_id": "sal-1", "freq": "WEEKLY", "byday": "TU"}])

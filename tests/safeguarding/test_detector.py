@@ -2,7 +2,6 @@
 raising, and the fast engine agreeing with spaCy's Matcher. No Rasa, no servers."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
