@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Optional, Union
 
@@ -35,18 +36,23 @@ class PurgeSummary:
                 f"cleared {self.numbers} phone numbers")
 
 
-_FROM_SETTINGS = object()
+class _Default(Enum):
+    """A default that says "read it from the settings" (None means "there is none")."""
+    FROM_SETTINGS = "from settings"
+
+
+_FROM_SETTINGS = _Default.FROM_SETTINGS
 
 
 def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
           now: Optional[dt.datetime] = None,
-          log_dir: Union[Path, str, None, object] = _FROM_SETTINGS) -> PurgeSummary:
+          log_dir: Union[Path, str, None, _Default] = _FROM_SETTINGS) -> PurgeSummary:
     now = now or utcnow()
     keep = profile.retention
     summary = PurgeSummary()
     # Logs hold no conversation text (iaa/logs.py scrubs it), but they do hold conversation ids
     # and times: rolled log files go with the shortest transcript retention.
-    if log_dir is _FROM_SETTINGS:
+    if isinstance(log_dir, _Default):
         from iaa.settings import get_settings
 
         log_dir = get_settings().log_dir or None

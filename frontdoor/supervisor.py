@@ -167,10 +167,11 @@ class FrontDoorProcesses:
         if self._supervisor_log is None:
             self._supervisor_log = DailyFile(Path(self.log_dir) / "supervisor.log")
             self._supervisor_log.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log = self._supervisor_log
 
         def both(message: str) -> None:
             announce(message)
-            self._supervisor_log.handle(logging.LogRecord("supervisor", logging.INFO, "", 0, message, (), None))
+            log.handle(logging.LogRecord("supervisor", logging.INFO, "", 0, message, (), None))
 
         return both
 
@@ -192,9 +193,11 @@ class FrontDoorProcesses:
         while time.monotonic() < deadline:
             if self._stopping.is_set():
                 return False
-            if child.proc.poll() is not None:
+            proc = child.proc
+            assert proc is not None, f"{child.name} was not spawned"  # _spawn runs first
+            if proc.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"{child.name} exited with code {child.proc.returncode}"
+                raise RuntimeError(f"{child.name} exited with code {proc.returncode}"
                                    + (f"; see {child.log}" if child.log else ""))
             if _answers(child):
                 child.ready = True

@@ -7,7 +7,7 @@ Every error (4xx and 5xx) is `{"detail": "one plain sentence"}`; a 422 adds `"pr
 "path.conversation_id", "header.x-csrf-token"."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -51,12 +51,14 @@ class NotReadyOut(BaseModel):
     checks: ReadyChecks
 
 
-READY_RESPONSES = {200: {"model": ReadyOut, "description": "Ready"},
-                   503: {"model": NotReadyOut, "description": "Something the front door needs is down"}}
+# Keyed int | str, as FastAPI's `responses=` is.
+READY_RESPONSES: Dict[Union[int, str], Dict[str, Any]] = {
+    200: {"model": ReadyOut, "description": "Ready"},
+    503: {"model": NotReadyOut, "description": "Something the front door needs is down"}}
 
 
 def error_response(status: int, detail: str, problems: Optional[List[Dict[str, str]]] = None,
-                   headers: Optional[Dict[str, str]] = None) -> JSONResponse:
+                   headers: Optional[Mapping[str, str]] = None) -> JSONResponse:
     body: Dict[str, Any] = {"detail": detail or "Error"}
     if problems is not None:
         body["problems"] = problems
@@ -98,10 +100,10 @@ RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying aga
                                "schema": {"type": "integer", "minimum": 1}}}
 
 
-def responses(*codes: int, **described: str) -> Dict[int, Dict[str, Any]]:
+def responses(*codes: int, **described: str) -> Dict[Union[int, str], Dict[str, Any]]:
     """`responses=` for a route: these statuses with the error shape; `described` overrides a
     description, e.g. responses(404, 409, d404="No such conversation")."""
-    out: Dict[int, Dict[str, Any]] = {}
+    out: Dict[Union[int, str], Dict[str, Any]] = {}
     for code in codes:
         entry: Dict[str, Any] = {"model": ErrorOut,
                                  "description": described.get(f"d{code}", DESCRIPTIONS.get(code, "Error"))}

@@ -235,7 +235,7 @@ class DailyFile(logging.handlers.BaseRotatingHandler):
     def doRollover(self) -> None:
         if self.stream:
             self.stream.close()
-            self.stream = None  # type: ignore[assignment]
+            self.stream = None
         base = f"{self.baseFilename}.{self.day.isoformat()}"
         target, n = base, 0
         while os.path.exists(target):

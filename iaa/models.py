@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# A class made at run time, and SQLAlchemy 1.4 ships no type information: Any, so the models may
+# subclass it.
+Base: Any = declarative_base()
 
 
 def utcnow() -> dt.datetime:

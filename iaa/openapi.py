@@ -14,6 +14,7 @@ and enums on its fields and parameters, and links between operations (link()).""
 from __future__ import annotations
 
 import copy
+from enum import Enum
 from typing import Any, Dict, Optional
 
 from fastapi import FastAPI
@@ -88,7 +89,7 @@ def _mark_nullable(schemas: Dict[str, Any], routes) -> None:
     names.setdefault(ErrorOut, "ErrorOut")
     for model, name in names.items():
         schema = schemas.get(name)
-        if not schema or not hasattr(model, "__fields__"):
+        if not schema or issubclass(model, Enum) or not hasattr(model, "__fields__"):  # enums have no fields
             continue
         never = getattr(model.__config__, "never_null", ())  # left out when empty: "*" for every field
         for field in model.__fields__.values():

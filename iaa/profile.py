@@ -18,9 +18,9 @@ try:  # Python 3.9+
 except ImportError:  # pragma: no cover
     raise
 
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-UK_PHONE = re.compile(r"^(\+44 ?)?[0-9][0-9 ]{1,16}[0-9]$")
 Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+DAYS: tuple[Day, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+UK_PHONE = re.compile(r"^(\+44 ?)?[0-9][0-9 ]{1,16}[0-9]$")
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 

@@ -20,7 +20,7 @@ DEFAULT_PROFILE = ROOT / "data" / "council" / "example.yml"
 
 
 class Settings(BaseSettings):
-    mode: str = Field("development", regex="^(development|production|test)$")
+    mode: str = Field(default="development", regex="^(development|production|test)$")
     database_url: str = DEFAULT_DATABASE_URL
     profile_path: Path = DEFAULT_PROFILE
 
@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     rasa_timeout: float = 12.0
 
     # The longest message a citizen may send (web chat API, the widget, SMS).
-    max_message_chars: int = Field(2000, ge=1)
+    max_message_chars: int = Field(default=2000, ge=1)
 
     # -- data and caches the libraries read (each process reads them from the same environment) --
     # The council's places (towns, county, places outside); empty: data/directory/places.yml.
@@ -45,8 +45,8 @@ class Settings(BaseSettings):
 
     # -- limits on hostile or unlucky traffic (see README, "Limits") ---------------------------
     # Bytes in one request body (413 above this) and in one websocket frame (closed with 1009).
-    max_body_bytes: int = Field(65_536, ge=1_024)
-    ws_max_bytes: int = Field(16_384, ge=1_024)
+    max_body_bytes: int = Field(default=65_536, ge=1_024)
+    ws_max_bytes: int = Field(default=16_384, ge=1_024)
     # Rate limits: "count/seconds" per client address (or per conversation); 429 with Retry-After.
     rate_chat_per_address: str = "60/60"
     rate_chat_per_conversation: str = "20/60"
@@ -58,18 +58,18 @@ class Settings(BaseSettings):
     # Sign-in back-off per client address (console.auth.SignInBackoff): after this many failures
     # the address is refused without its password being checked, for sign_in_backoff_seconds, then
     # twice as long after each further failure, up to the maximum; forgotten after a quiet window.
-    sign_in_failures_before_backoff: int = Field(5, ge=1)
-    sign_in_backoff_seconds: int = Field(30, ge=1)
-    sign_in_backoff_max_seconds: int = Field(900, ge=1)
-    sign_in_failure_window_seconds: int = Field(900, ge=1)
+    sign_in_failures_before_backoff: int = Field(default=5, ge=1)
+    sign_in_backoff_seconds: int = Field(default=30, ge=1)
+    sign_in_backoff_max_seconds: int = Field(default=900, ge=1)
+    sign_in_failure_window_seconds: int = Field(default=900, ge=1)
     rate_sms_per_number: str = "20/600"
     # Rasa calls at once (the rest wait up to rasa_queue_seconds, then the citizen is told to phone).
-    rasa_concurrency: int = Field(8, ge=1)
-    rasa_queue_seconds: float = Field(5.0, ge=0)
+    rasa_concurrency: int = Field(default=8, ge=1)
+    rasa_queue_seconds: float = Field(default=5.0, ge=0)
     # Threads for chat turns, kept apart from the ones health, the console and the SMS webhook use.
-    chat_threads: int = Field(48, ge=1)
+    chat_threads: int = Field(default=48, ge=1)
     # Threads for messages that raise a safeguarding concern, which never queue behind chats.
-    urgent_threads: int = Field(16, ge=1)
+    urgent_threads: int = Field(default=16, ge=1)
 
     # -- browsers -----------------------------------------------------------------------------
     # Council sites allowed to show the chat widget in a frame (CSP frame-ancestors), e.g.
