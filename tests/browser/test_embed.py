@@ -372,7 +372,7 @@ def test_full_screen_at_320px(browser_page: Page, frontdoor_url: str) -> None:
     reply = send_and_wait(frame, "how do I get an assessment")
     assert "assessment" in reply.lower(), reply
     assert frame.evaluate("() => document.documentElement.scrollWidth") <= 320
-    # widget.js styled the chat (a constructed stylesheet, which a style-src 'self' policy allows).
+    # widget.js styled the chat (widget.css, a <link> it adds, which a style-src 'self' policy allows).
     assert frame.evaluate("() => getComputedStyle(document.querySelector('.iaa-send')).backgroundColor") \
         == "rgb(11, 79, 108)"
     assert frame.evaluate(
@@ -431,3 +431,20 @@ def test_widget_page_accessible(browser_page: Page, frontdoor_url: str) -> None:
     chat_frame(page)
     bad = run_axe(page)
     assert not bad, "council page with the chat open:\n" + json.dumps(bad, indent=2)
+
+
+def test_widget_page_without_css_and_strings(browser_page: Page, frontdoor_url: str) -> None:
+    """/widget with widget.css and widget-strings.json blocked: the chat is still drawn, in
+    English, with the phone number to call."""
+    page = browser_page
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(re.compile(r"/static/widget(\.css|-strings\.json)(\?|$)"), lambda route: route.abort())
+    page.set_viewport_size({"width": 384, "height": 600})
+    page.goto(f"{frontdoor_url}/widget?lang=cy")
+    expect(page.get_by_role("textbox", name=INPUT["en"])).to_be_visible()
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+    phone = page.locator('script[src="/static/widget.js"]').get_attribute("data-phone")
+    assert phone
+    expect(page.get_by_role("log").locator('a[href^="tel:"]', has_text=phone)).to_be_visible()
+    assert not errors, errors

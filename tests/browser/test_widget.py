@@ -7,6 +7,7 @@ tests/conftest.py. The accessibility check uses axe-core from node_modules (`npm
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,42 @@ def test_reload_continues_the_conversation(browser_page: Page, frontdoor_url: st
     reply = send_and_wait(page, "thank you")
     assert reply.strip()
     assert page.evaluate("() => sessionStorage.getItem('iaa-chat:conversation_id')") == conversation_id
+
+
+# widget.js loads these two itself, next to its own src.
+ASSETS = re.compile(r"/static/widget(\.css|-strings\.json)(\?|$)")
+
+
+def test_usable_without_its_css_and_strings(browser_page: Page, frontdoor_url: str) -> None:
+    """widget.css and widget-strings.json cannot be loaded: the launcher is still there, bottom
+    right with its name, the chat in English with the phone number, and a conversation works."""
+    page = browser_page
+    blocked: list = []
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def abort(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route(ASSETS, abort)
+    load_demo(page, frontdoor_url)
+    assert any(u.split("?")[0].endswith("/static/widget.css") for u in blocked), blocked
+    assert any(u.split("?")[0].endswith("/static/widget-strings.json") for u in blocked), blocked
+    box = launcher(page).bounding_box()
+    assert box and 640 < box["x"] and box["x"] + box["width"] <= 1280, box  # on the right
+    assert 400 < box["y"] and box["y"] + box["height"] <= 800, box  # at the bottom, in view
+
+    phone = page.locator('script[src="/static/widget.js"]').get_attribute("data-phone")
+    assert phone, "the demo page gives the widget a phone number"
+    open_by_click(page)
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("Ask a question about care and support")
+    expect(log.locator('a[href^="tel:"]', has_text=phone)).to_be_visible()
+    expect(page.locator("label", has_text=INPUT_LABEL)).to_be_visible()
+    reply = send_and_wait(page, "how do I get an assessment")
+    assert "assessment" in reply.lower(), f"unexpected reply: {reply!r}"
+    page.keyboard.press("Escape")
+    expect(panel(page)).to_be_hidden()
+    expect(launcher(page)).to_be_focused()
+    assert not errors, errors

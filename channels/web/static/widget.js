@@ -9,8 +9,26 @@
  * the inline chat also has a Close button, and it or Escape asks the parent page to close the
  * frame: the only message this script ever posts to another window is "iaa-chat:close".
  *
- * Plain ES2019, no dependencies, no requests other than to the front door's own API.
- * Server text is only ever put in the page with textContent / text nodes.
+ * Its looks are in widget.css and its English and Welsh text in widget-strings.json, both next
+ * to this file: the script loads them itself before drawing (the page still needs only the one
+ * tag), and without them still draws a plain launcher, English text and the phone number.
+ *
+ * Plain ES2019, no dependencies, no requests other than to the front door (these two files and
+ * its API). Server text is only ever put in the page with textContent / text nodes.
+ *
+ * Contents (each a numbered "// ====" section below):
+ *   1. configuration      the script tag's attributes, limits and timings
+ *   2. assets             loading widget.css and widget-strings.json; the fallbacks
+ *   3. storage and state  sessionStorage (a reload continues the conversation)
+ *   4. DOM helpers        building elements, links made with the DOM only
+ *   5. UI                 the launcher, panel, language, status and typing line
+ *   6. rendering messages one message, service cards
+ *   7. server updates     applying replies, catching up after a reload or reconnect
+ *   8. transport: WebSocket
+ *   9. transport: POST
+ *  10. sending
+ *  11. open / close       focus, Escape, the framed page's Close
+ *  12. start
  */
 (function () {
   "use strict";
@@ -18,6 +36,7 @@
   if (window.__iaaChatWidget) return;
   window.__iaaChatWidget = true;
 
+  // ================================================================ 1. configuration
   var SCRIPT =
     document.currentScript ||
     document.querySelector('script[src$="/widget.js"], script[src*="/widget.js?"]');
@@ -44,80 +63,177 @@
   var HISTORY_LIMIT = 200;
   var KEY = "iaa-chat:";
 
-  // ---------------------------------------------------------------- strings
-  var T = {
-    en: {
-      title: "Chat with us",
-      switchTo: "Cymraeg",
-      switchToLang: "cy",
-      close: "Close",
-      logLabel: "Conversation",
-      inputLabel: "Type your message",
-      send: "Send",
-      you: "You said",
-      bot: "Assistant said",
-      staff: "Staff member said",
-      typing: "The assistant is typing\u2026",
-      waiting: "Waiting for a member of staff",
-      withStaff: "You are talking to a member of staff",
-      closed: "This conversation has ended. Send a message to start a new one.",
-      replies: "Suggested replies",
-      newMessage: "New message",
-      netError: "Sorry, we couldn't send that. Please try again, or call us",
-      serverError: "Sorry, something went wrong. Please try again, or call us",
-      badRequest: "Sorry, we couldn't send that message. Please check it and try again, or call us",
-      tooMany: "You're sending messages too quickly. Please wait a moment and try again.",
-      noReply: "Sorry, we haven't had a reply yet. Please try again, or call us",
-      callOn: " on ",
-      address: "Address",
-      phone: "Phone",
-      email: "Email",
-      website: "Website",
-      schedule: "When",
-      cost: "Cost",
-      welsh: "Service available in Welsh",
-      lastChecked: "Details last checked",
-      newTab: "(opens in a new tab)"
-    },
-    cy: {
-      title: "Sgwrsio \u00e2 ni",
-      switchTo: "English",
-      switchToLang: "en",
-      close: "Cau",
-      logLabel: "Sgwrs",
-      inputLabel: "Teipiwch eich neges",
-      send: "Anfon",
-      you: "Dywedoch chi",
-      bot: "Dywedodd y cynorthwyydd",
-      staff: "Dywedodd aelod o staff",
-      typing: "Mae'r cynorthwyydd yn teipio\u2026",
-      waiting: "Yn aros am aelod o staff",
-      withStaff: "Rydych yn siarad ag aelod o staff",
-      closed: "Mae'r sgwrs hon wedi dod i ben. Anfonwch neges i ddechrau un newydd.",
-      replies: "Atebion awgrymedig",
-      newMessage: "Neges newydd",
-      netError: "Mae'n ddrwg gennym, ni allem anfon hynny. Rhowch gynnig arall arni, neu ffoniwch ni",
-      serverError: "Mae'n ddrwg gennym, aeth rhywbeth o'i le. Rhowch gynnig arall arni, neu ffoniwch ni",
-      badRequest: "Mae'n ddrwg gennym, ni allem anfon y neges honno. Gwiriwch hi a rhowch gynnig arall arni, neu ffoniwch ni",
-      tooMany: "Rydych yn anfon negeseuon yn rhy gyflym. Arhoswch funud a rhowch gynnig arall arni.",
-      noReply: "Mae'n ddrwg gennym, nid oes ateb eto. Rhowch gynnig arall arni, neu ffoniwch ni",
-      callOn: " ar ",
-      address: "Cyfeiriad",
-      phone: "Ff\u00f4n",
-      email: "E-bost",
-      website: "Gwefan",
-      schedule: "Pryd",
-      cost: "Cost",
-      welsh: "Gwasanaeth ar gael yn Gymraeg",
-      lastChecked: "Manylion wedi'u gwirio ddiwethaf",
-      newTab: "(yn agor mewn tab newydd)"
-    }
+  // ================================================================ 2. assets: CSS and strings
+  /* widget.css and widget-strings.json sit next to this script (same origin, same query string,
+     so a versioned src versions them too). Both are asked for at once, as soon as the script
+     runs, and the chat is drawn when both have arrived, failed, or ASSET_TIMEOUT_MS has passed:
+     a slow or missing file never leaves the page without a way to reach the council. A <link>
+     is a stylesheet from 'self' to a Content-Security-Policy (style-src 'self'), and the
+     strings come with fetch (connect-src 'self'), as the chat's own API calls do. */
+  var ASSET_TIMEOUT_MS = 3000;
+
+  /* Just enough English for a usable chat when widget-strings.json cannot be loaded; the
+     launcher keeps its Welsh name. Any other key falls back to these too. */
+  var FALLBACK_EN = {
+    title: "Chat with us",
+    close: "Close",
+    logLabel: "Conversation",
+    inputLabel: "Type your message",
+    send: "Send",
+    you: "You said",
+    bot: "Assistant said",
+    staff: "Staff member said",
+    typing: "The assistant is typing\u2026",
+    waiting: "Waiting for a member of staff",
+    withStaff: "You are talking to a member of staff",
+    closed: "This conversation has ended. Send a message to start a new one.",
+    newMessage: "New message",
+    welcome: "Ask a question about care and support.",
+    unavailable: "If the chat does not work, call us",
+    serverError: "Sorry, something went wrong. Please try again, or call us",
+    callOn: " on ",
+    newTab: "(opens in a new tab)"
   };
+  var FALLBACK_CY_TITLE = "Sgwrsio \u00e2 ni";
+
+  /* Only for the launcher and panel when widget.css cannot be loaded: the launcher bottom right
+     and the panel above it, plain. A constructed stylesheet, which style-src 'self' allows. */
+  var FALLBACK_CSS =
+    ".iaa-root [hidden]{display:none!important;}" +
+    ".iaa-sr{position:absolute!important;width:1px!important;height:1px!important;overflow:hidden!important;" +
+    "clip:rect(0 0 0 0)!important;white-space:nowrap!important;}" +
+    ".iaa-launcher{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;max-width:calc(100vw - 2rem);" +
+    "padding:.6rem 1rem;border:2px solid #fff;background:#0b4f6c;color:#fff;font:inherit;font-weight:700;}" +
+    ".iaa-panel--float{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483001;width:24rem;" +
+    "max-width:calc(100vw - 2rem);max-height:calc(100vh - 6rem);overflow:auto;padding:.5rem;" +
+    "background:#fff;color:#0b0c0c;border:2px solid #0b4f6c;}";
+
+  var STR = null; // {en, cy} from widget-strings.json, each filled in from English; null without it
+  var fallbackSheet = null;
+
+  function assetUrl(name) {
+    try {
+      if (SCRIPT && SCRIPT.src) {
+        var u = new URL(name, SCRIPT.src);
+        u.search = new URL(SCRIPT.src, location.href).search;
+        return u.href;
+      }
+    } catch (e) {
+      /* fall through */
+    }
+    return API_ORIGIN + "/static/" + name;
+  }
+
+  /* Resolves true once widget.css applies, false if it cannot be loaded. */
+  function loadCss() {
+    var href = assetUrl("widget.css");
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      // The page (or an earlier copy of this script) already has it.
+      if (links[i].href === href && links[i].sheet) return Promise.resolve(true);
+    }
+    return new Promise(function (resolve) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      link.setAttribute("data-iaa-chat", "");
+      link.onload = function () {
+        resolve(true);
+      };
+      link.onerror = function () {
+        resolve(false);
+      };
+      (document.head || document.documentElement).appendChild(link);
+    });
+  }
+
+  function useFallbackCss(on) {
+    try {
+      if (!document.adoptedStyleSheets || typeof CSSStyleSheet !== "function") return;
+      var others = Array.prototype.filter.call(document.adoptedStyleSheets, function (s) {
+        return s !== fallbackSheet;
+      });
+      if (on) {
+        if (!fallbackSheet) {
+          fallbackSheet = new CSSStyleSheet();
+          fallbackSheet.replaceSync(FALLBACK_CSS);
+        }
+        others.push(fallbackSheet);
+      }
+      document.adoptedStyleSheets = others;
+    } catch (e) {
+      /* unstyled, but still a button at the end of the page */
+    }
+  }
+
+  /* Resolves true once the strings are in STR, false if they cannot be had. */
+  function loadStrings() {
+    return fetch(assetUrl("widget-strings.json"), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
+      .then(
+        function (data) {
+          if (!data || typeof data !== "object" || !data.en || typeof data.en !== "object") return false;
+          var en = Object.assign({}, FALLBACK_EN, onlyStrings(data.en));
+          STR = { en: en, cy: Object.assign({}, en, onlyStrings(data.cy)) };
+          return true;
+        },
+        function () {
+          return false;
+        }
+      );
+  }
+
+  function onlyStrings(table) {
+    var out = {};
+    if (table && typeof table === "object") {
+      Object.keys(table).forEach(function (k) {
+        if (typeof table[k] === "string") out[k] = table[k];
+      });
+    }
+    return out;
+  }
+
+  /* Resolves when the chat may be drawn. What arrives later is still used: the real styles
+     replace the fallback ones, and late strings relabel the chat (see restring). */
+  function loadAssets() {
+    var drawn = false;
+    var cssSettled = false;
+    var css = loadCss().then(function (ok) {
+      cssSettled = true;
+      useFallbackCss(!ok);
+    });
+    var text = loadStrings().then(function (ok) {
+      if (ok && drawn) restring();
+    });
+    var deadline = new Promise(function (resolve) {
+      setTimeout(resolve, ASSET_TIMEOUT_MS);
+    });
+    return Promise.race([Promise.all([css, text]), deadline]).then(function () {
+      drawn = true;
+      if (!cssSettled) useFallbackCss(true); // until widget.css arrives, if it does
+    });
+  }
+
+  /* The strings of a language the chat can show (English until the strings file arrives). */
+  function shownLang(lang) {
+    return STR ? lang : "en";
+  }
+  function stringsFor(lang) {
+    return STR ? STR[lang] || STR.en : FALLBACK_EN;
+  }
+  function t(key) {
+    return stringsFor(shownLang(state.lang))[key] || "";
+  }
 
   /* Error messages that end "... or call us" and get the phone number appended. */
   var CALL_US = { netError: true, serverError: true, badRequest: true, noReply: true };
 
-  // ---------------------------------------------------------------- storage
+  // ================================================================ 3. storage and state
   function load(name) {
     try {
       return window.sessionStorage.getItem(KEY + name);
@@ -141,7 +257,6 @@
     return null;
   }
 
-  // ---------------------------------------------------------------- state
   var state = {
     lang:
       normLang(load("lang")) ||
@@ -167,119 +282,7 @@
     state.history = [];
   }
 
-  function t(key) {
-    return T[state.lang][key];
-  }
-
-  // ---------------------------------------------------------------- CSS
-  var CSS = [
-    ".iaa-root{--iaa-brand:#0b4f6c;--iaa-brand-dark:#083a50;--iaa-text:#0b0c0c;--iaa-muted:#4a5459;",
-    "--iaa-bg:#ffffff;--iaa-bot:#f3f2f1;--iaa-staff:#e6f0e0;--iaa-error:#a4161a;--iaa-focus:#ffdd00;",
-    "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:1rem;line-height:1.45;color:var(--iaa-text);}",
-    ".iaa-root *,.iaa-root *::before,.iaa-root *::after{box-sizing:border-box;}",
-    ".iaa-root [hidden]{display:none!important;}",
-    ".iaa-root button,.iaa-root input{font:inherit;letter-spacing:normal;text-transform:none;margin:0;}",
-    ".iaa-sr{position:absolute!important;width:1px!important;height:1px!important;padding:0!important;margin:-1px!important;",
-    "overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;white-space:nowrap!important;border:0!important;}",
-    /* focus: yellow ring inside a dark ring, visible on light and dark backgrounds */
-    ".iaa-root :focus{outline:3px solid transparent;}",
-    ".iaa-root :focus-visible{outline:3px solid var(--iaa-focus);outline-offset:0;box-shadow:0 0 0 6px var(--iaa-text);}",
-    ".iaa-root a:focus-visible{background:var(--iaa-focus);color:var(--iaa-text);text-decoration:underline;}",
-    /* launcher */
-    ".iaa-launcher{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;display:inline-flex;align-items:center;gap:.5rem;",
-    "max-width:calc(100vw - 2rem);padding:.7rem 1.1rem;border:2px solid var(--iaa-bg);border-radius:2rem;background:var(--iaa-brand);",
-    "color:#fff;font-weight:700;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.35);text-align:left;}",
-    ".iaa-launcher:hover{background:var(--iaa-brand-dark);}",
-    ".iaa-launcher svg{flex:none;width:1.4em;height:1.4em;}",
-    ".iaa-badge{display:inline-block;margin-left:.25rem;padding:0 .5rem;border-radius:1rem;background:#fff;color:var(--iaa-brand);font-size:.85em;}",
-    /* panel */
-    ".iaa-panel{display:flex;flex-direction:column;background:var(--iaa-bg);color:var(--iaa-text);border:2px solid var(--iaa-brand);}",
-    ".iaa-panel--float{position:fixed;right:1rem;bottom:5rem;z-index:2147483001;width:24rem;max-width:calc(100vw - 2rem);",
-    "height:36rem;max-height:calc(100vh - 6.5rem);border-radius:.5rem;box-shadow:0 4px 24px rgba(0,0,0,.35);overflow:hidden;",
-    "animation:iaa-in .18s ease-out;}",
-    ".iaa-panel--inline{position:relative;width:100%;height:32rem;max-height:80vh;border-radius:.5rem;}",
-    "@keyframes iaa-in{from{opacity:0;transform:translateY(.75rem);}to{opacity:1;transform:none;}}",
-    ".iaa-header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;padding:.6rem .75rem;background:var(--iaa-brand);color:#fff;}",
-    ".iaa-title{flex:1 1 8rem;margin:0;font-size:1.15rem;line-height:1.3;font-weight:700;color:#fff;}",
-    ".iaa-hbtn{flex:none;padding:.3rem .7rem;border:2px solid #fff;border-radius:.3rem;background:transparent;color:#fff;font-weight:600;cursor:pointer;}",
-    ".iaa-hbtn:hover{background:var(--iaa-brand-dark);text-decoration:underline;}",
-    ".iaa-hbtn:focus-visible{background:var(--iaa-focus);color:var(--iaa-text);}",
-    ".iaa-status{margin:0;padding:.35rem .75rem;background:#fff4c2;color:var(--iaa-text);font-size:.9rem;border-bottom:1px solid #b59a00;}",
-    ".iaa-log{flex:1 1 auto;min-height:6rem;overflow-y:auto;overflow-x:hidden;padding:.75rem;display:flex;flex-direction:column;gap:.75rem;",
-    "overscroll-behavior:contain;}",
-    ".iaa-log:focus-visible{outline-offset:-3px;box-shadow:inset 0 0 0 6px var(--iaa-text);}",
-    ".iaa-msg{max-width:92%;padding:.5rem .75rem;border-radius:.6rem;border:1px solid transparent;overflow-wrap:anywhere;word-break:break-word;}",
-    ".iaa-msg--user{align-self:flex-end;background:var(--iaa-brand);color:#fff;}",
-    ".iaa-msg--bot,.iaa-msg--welcome{align-self:flex-start;background:var(--iaa-bot);}",
-    ".iaa-msg--staff{align-self:flex-start;background:var(--iaa-staff);border-color:#3d6b2a;}",
-    ".iaa-msg--system{align-self:center;max-width:100%;padding:.25rem .5rem;background:transparent;color:var(--iaa-muted);font-style:italic;text-align:center;}",
-    ".iaa-msg--error{align-self:stretch;max-width:100%;background:#fdeeee;border-color:var(--iaa-error);border-left:5px solid var(--iaa-error);}",
-    ".iaa-who{display:block;margin:0 0 .15rem;font-size:.8rem;font-weight:700;color:var(--iaa-muted);}",
-    ".iaa-msg--user .iaa-who{color:#fff;}",
-    ".iaa-text{margin:0;}",
-    ".iaa-msg a{color:inherit;text-decoration:underline;}",
-    ".iaa-root a[href^='tel:']{white-space:nowrap;}",
-    ".iaa-msg--bot a,.iaa-msg--staff a,.iaa-msg--error a,.iaa-msg--welcome a,.iaa-service a{color:#1d4ed8;}",
-    ".iaa-replies{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.5rem;}",
-    ".iaa-reply{padding:.35rem .75rem;border:2px solid var(--iaa-brand);border-radius:1rem;background:#fff;color:var(--iaa-brand);",
-    "font-weight:600;cursor:pointer;text-align:left;max-width:100%;}",
-    ".iaa-reply:hover{background:#e3eef3;text-decoration:underline;}",
-    ".iaa-services{display:flex;flex-direction:column;gap:.5rem;margin-top:.5rem;}",
-    ".iaa-service{padding:.5rem .75rem;border:1px solid #6f777b;border-radius:.4rem;background:#fff;}",
-    ".iaa-service h3{margin:0 0 .25rem;font-size:1rem;line-height:1.3;}",
-    ".iaa-service p{margin:.15rem 0;}",
-    ".iaa-service dl{margin:.25rem 0 0;}",
-    ".iaa-service dt{font-weight:700;font-size:.85rem;margin-top:.25rem;}",
-    ".iaa-service dd{margin:0;}",
-    ".iaa-typing{min-height:0;padding:0 .75rem;font-size:.9rem;color:var(--iaa-muted);}",
-    ".iaa-typing:not(:empty){padding:.25rem .75rem .4rem;}",
-    ".iaa-dots{display:inline-flex;gap:.2rem;margin-right:.4rem;vertical-align:middle;}",
-    ".iaa-dots span{width:.45rem;height:.45rem;border-radius:50%;background:var(--iaa-muted);animation:iaa-blink 1.2s infinite ease-in-out;}",
-    ".iaa-dots span:nth-child(2){animation-delay:.2s;}.iaa-dots span:nth-child(3){animation-delay:.4s;}",
-    "@keyframes iaa-blink{0%,80%,100%{opacity:.25;}40%{opacity:1;}}",
-    ".iaa-form{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem;padding:.6rem .75rem .75rem;border-top:1px solid #b1b4b6;}",
-    ".iaa-label{flex:1 0 100%;font-weight:700;font-size:.95rem;}",
-    ".iaa-input{flex:1 1 8rem;min-width:0;min-height:2.75rem;padding:.4rem .5rem;border:2px solid var(--iaa-text);border-radius:.25rem;",
-    "background:#fff;color:var(--iaa-text);font-size:1rem;}",
-    ".iaa-send{flex:none;min-height:2.75rem;padding:.4rem 1rem;border:2px solid var(--iaa-brand);border-radius:.25rem;",
-    "background:var(--iaa-brand);color:#fff;font-weight:700;cursor:pointer;}",
-    ".iaa-send:hover{background:var(--iaa-brand-dark);}",
-    ".iaa-send:focus-visible{background:var(--iaa-focus);color:var(--iaa-text);border-color:var(--iaa-text);}",
-    /* small or short screens (phones, or 200%+ zoom): the panel fills the screen */
-    "@media (max-width:480px),(max-height:500px){",
-    ".iaa-panel--float{top:0;right:0;bottom:0;left:0;width:auto;max-width:none;height:auto;max-height:none;border-radius:0;border-width:0;}",
-    ".iaa-panel--inline{height:auto;min-height:24rem;max-height:none;}",
-    ".iaa-panel--inline .iaa-log{max-height:60vh;}",
-    ".iaa-launcher{right:.5rem;bottom:.5rem;max-width:calc(100vw - 1rem);}",
-    ".iaa-msg{max-width:100%;}}",
-    "@media (prefers-reduced-motion:reduce){.iaa-root *,.iaa-root *::before,.iaa-root *::after{animation:none!important;transition:none!important;scroll-behavior:auto!important;}",
-    ".iaa-dots span{opacity:.7;}}",
-    "@media (forced-colors:active){.iaa-launcher,.iaa-send,.iaa-reply,.iaa-hbtn{border-color:ButtonText;}",
-    ".iaa-root :focus-visible{outline-color:Highlight;}}"
-  ].join("");
-
-  function injectCss() {
-    if (document.getElementById("iaa-chat-style") || window.__iaaChatSheet) return;
-    // A constructed stylesheet is not inline style to a Content-Security-Policy, so the chat
-    // keeps its looks under style-src 'self' (the /widget page); a <style> element otherwise.
-    try {
-      if (document.adoptedStyleSheets && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
-        var sheet = new CSSStyleSheet();
-        sheet.replaceSync(CSS);
-        document.adoptedStyleSheets = Array.prototype.slice.call(document.adoptedStyleSheets).concat([sheet]);
-        window.__iaaChatSheet = sheet;
-        return;
-      }
-    } catch (e) {
-      /* fall back to a <style> element */
-    }
-    var style = document.createElement("style");
-    style.id = "iaa-chat-style";
-    style.textContent = CSS;
-    (document.head || document.documentElement).appendChild(style);
-  }
-
-  // ---------------------------------------------------------------- DOM helpers
+  // ================================================================ 4. DOM helpers
   var uid = 0;
   function nextId(prefix) {
     uid += 1;
@@ -377,11 +380,10 @@
     return href ? el("a", { href: href }, [String(phone)]) : document.createTextNode(String(phone));
   }
 
-  // ---------------------------------------------------------------- UI
+  // ================================================================ 5. UI
   var ui = {};
 
   function build(inlineHost) {
-    injectCss();
     state.inline = !!inlineHost;
 
     var root = el("div", { className: "iaa-root", "data-iaa-chat": "" });
@@ -430,17 +432,14 @@
     );
 
     // Welcome line, then whatever this tab already said (a reload continues the conversation).
-    ui.log.appendChild(renderWelcome());
+    ui.welcome = renderWelcome();
+    ui.log.appendChild(ui.welcome);
     state.history.forEach(function (entry) {
       ui.log.appendChild(renderEntry(entry));
     });
 
     if (!state.inline) {
-      ui.launcherText = el("span", { className: "iaa-launcher-text" }, [
-        el("span", { lang: "en" }, ["Chat with us"]),
-        " / ",
-        el("span", { lang: "cy" }, ["Sgwrsio \u00e2 ni"])
-      ]);
+      ui.launcherText = el("span", { className: "iaa-launcher-text" });
       ui.badge = el("span", { className: "iaa-badge", hidden: true });
       ui.launcher = el(
         "button",
@@ -472,6 +471,8 @@
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
+    svg.setAttribute("width", "1.4em"); // its size even without widget.css
+    svg.setAttribute("height", "1.4em");
     var path = document.createElementNS(ns, "path");
     path.setAttribute("fill", "currentColor");
     path.setAttribute(
@@ -482,8 +483,22 @@
     return svg;
   }
 
+  /* "Chat with us / Sgwrsio â ni", whichever language the chat is in. */
+  function launcherLabel() {
+    var cy = STR ? STR.cy.title : FALLBACK_CY_TITLE;
+    return [el("span", { lang: "en" }, [stringsFor("en").title]), " / ", el("span", { lang: "cy" }, [cy])];
+  }
+
   function applyLanguage() {
-    ui.panel.setAttribute("lang", state.lang);
+    ui.panel.setAttribute("lang", shownLang(state.lang));
+    if (ui.launcherText) {
+      ui.launcherText.textContent = "";
+      launcherLabel().forEach(function (n) {
+        ui.launcherText.appendChild(typeof n === "string" ? document.createTextNode(n) : n);
+      });
+    }
+    // No Welsh without the strings file: no button offering it.
+    ui.langBtn.hidden = !STR;
     ui.title.textContent = t("title");
     ui.langBtn.textContent = t("switchTo");
     ui.langBtn.setAttribute("lang", t("switchToLang"));
@@ -499,6 +514,15 @@
     if (ui.badge) ui.badge.textContent = t("newMessage");
     if (state.awaiting && isTypingShown()) showTyping(true);
     showStatus();
+  }
+
+  /* The strings file arrived after the chat was drawn: relabel it in the chosen language. */
+  function restring() {
+    if (!ui.panel) return;
+    var welcome = renderWelcome();
+    ui.log.replaceChild(welcome, ui.welcome);
+    ui.welcome = welcome;
+    applyLanguage();
   }
 
   function setLang(lang) {
@@ -540,23 +564,29 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
 
-  // ---------------------------------------------------------------- rendering messages
+  // ================================================================ 6. rendering messages
+  /* Always in both languages; without the strings file, English and the phone number. */
   function renderWelcome() {
-    return el("div", { className: "iaa-msg iaa-msg--welcome", "data-sender": "welcome" }, [
-      el("p", { className: "iaa-text" }, [
-        el("span", { lang: "en" }, ["Ask a question about care and support."]),
-        " ",
-        el("span", { lang: "cy" }, ["Gofynnwch gwestiwn yn Gymraeg neu Saesneg."])
-      ])
-    ]);
+    var text = el("p", { className: "iaa-text" }, [el("span", { lang: "en" }, [stringsFor("en").welcome])]);
+    var node = el("div", { className: "iaa-msg iaa-msg--welcome", "data-sender": "welcome" }, [text]);
+    if (STR) {
+      text.appendChild(document.createTextNode(" "));
+      text.appendChild(el("span", { lang: "cy" }, [STR.cy.welcome]));
+    } else if (PHONE) {
+      node.setAttribute("lang", "en");
+      node.appendChild(
+        el("p", { className: "iaa-text" }, [FALLBACK_EN.unavailable + FALLBACK_EN.callOn, phoneLink(PHONE), "."])
+      );
+    }
+    return node;
   }
 
   /* entry: {sender: user|bot|staff|system|error, text, lang, ui, buttons?, services?, error?} */
   function renderEntry(entry) {
     var sender = entry.sender;
     if (["user", "bot", "staff", "system", "error"].indexOf(sender) < 0) sender = "bot";
-    var uiLang = normLang(entry.ui) || state.lang;
-    var strings = T[uiLang];
+    var uiLang = shownLang(normLang(entry.ui) || state.lang);
+    var strings = stringsFor(uiLang);
     var node = el("div", {
       className: "iaa-msg iaa-msg--" + sender,
       "data-sender": sender,
@@ -676,7 +706,7 @@
     addEntry({ sender: "error", error: kind });
   }
 
-  // ---------------------------------------------------------------- server updates
+  // ================================================================ 7. server updates
   function handleUpdate(data) {
     if (!data || typeof data !== "object") return;
     if (typeof data.conversation_id === "string" && data.conversation_id) setConversation(data.conversation_id);
@@ -814,7 +844,7 @@
     addError(/too many/i.test(detail) ? "tooMany" : /\btext\b/i.test(detail) ? "badRequest" : "serverError");
   }
 
-  // ---------------------------------------------------------------- transport: WebSocket
+  // ================================================================ 8. transport: WebSocket
   var ws = {
     socket: null,
     ready: false,
@@ -984,7 +1014,7 @@
     }
   };
 
-  // ---------------------------------------------------------------- transport: POST
+  // ================================================================ 9. transport: POST
   var postChain = Promise.resolve();
 
   /* `restore`: what the citizen typed, put back in the empty text box if it could not be sent. */
@@ -1057,7 +1087,7 @@
     return "serverError";
   }
 
-  // ---------------------------------------------------------------- sending
+  // ================================================================ 10. sending
   function updateTyping() {
     var botTurn = !state.status || state.status === "bot" || state.status === "closed";
     var on = state.awaiting > 0 && botTurn;
@@ -1124,7 +1154,7 @@
     }
   }
 
-  // ---------------------------------------------------------------- open / close
+  // ================================================================ 11. open / close
   function openPanel() {
     if (state.inline || state.open) return;
     state.open = true;
@@ -1166,6 +1196,11 @@
     ui.launcher.focus();
   }
 
+  function focusInputIfNothingElse() {
+    var active = document.activeElement;
+    if (!active || active === document.body || active === document.documentElement) ui.input.focus();
+  }
+
   function wire() {
     if (ui.launcher) {
       ui.launcher.addEventListener("click", function () {
@@ -1182,10 +1217,7 @@
         }
       });
       // The parent focuses the frame when it opens it: go straight to the message box.
-      window.addEventListener("focus", function () {
-        var active = document.activeElement;
-        if (!active || active === document.body || active === document.documentElement) ui.input.focus();
-      });
+      window.addEventListener("focus", focusInputIfNothingElse);
     }
     if (!state.inline) {
       ui.panel.addEventListener("keydown", function (ev) {
@@ -1219,11 +1251,14 @@
     });
   }
 
-  // ---------------------------------------------------------------- start
+  // ================================================================ 12. start
   function start() {
     if (!document.body) return;
     var host = document.getElementById("iaa-chat-inline");
     build(host);
+    // Framed: the parent may have focused this window before the chat was drawn (it waits for
+    // its CSS and strings), so the focus listener missed it; go to the message box now.
+    if (FRAMED && document.hasFocus()) focusInputIfNothingElse();
     setInterval(pollWhileWaiting, POLL_MS);
     // A conversation already under way in this tab: listen for staff replies.
     if (state.conversationId && (state.inline || state.status === "waiting" || state.status === "with_staff")) {
@@ -1231,6 +1266,11 @@
     }
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // The CSS and strings are on their way while the page finishes parsing; draw when both are
+  // ready (or have failed, or taken too long).
+  var domReady = new Promise(function (resolve) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve);
+    else resolve();
+  });
+  Promise.all([loadAssets(), domReady]).then(start);
 })();
