@@ -42,11 +42,6 @@ def domain(rasa_domain) -> Dict[str, Any]:
     return rasa_domain.as_dict()
 
 
-@pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    return CollectingDispatcher()
-
-
 def initial_slots(domain: Dict[str, Any]) -> Dict[str, Any]:
     """Every slot in the domain at its initial value, as a new conversation has them."""
     return {name: spec.get("initial_value") for name, spec in domain["slots"].items()}
@@ -84,10 +79,12 @@ def make_tracker(domain):
 
 
 @pytest.fixture
-def run_action(domain, dispatcher):
-    """Runs ACTION's run() as the action server would; returns (messages, events)."""
+def run_action(domain):
+    """Runs ACTION's run() as the action server would, with a CollectingDispatcher of its own
+    (one per turn, as the action server has); returns (messages, events)."""
 
     def run(action, tracker: Tracker):
+        dispatcher = CollectingDispatcher()
         # In a thread of its own: the browser tests leave Playwright's event loop in this one.
         with ThreadPoolExecutor(1) as pool:
             events = pool.submit(asyncio.run, action.run(dispatcher, tracker, domain)).result()
