@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from iaa.payloads import CustomMessage, Enquiry, Handoff
 from iaa.profile import CouncilProfile, cached_profile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.settings import setting
@@ -51,7 +52,8 @@ def user_texts(tracker: Tracker) -> List[str]:
 def enquiry_payload(tracker: Tracker, topic: Optional[str], outcome: Optional[str]) -> Dict[str, Any]:
     found = classify_enquiry(" ".join(user_texts(tracker)))
     guess = found.pop("topic_guess")
-    return {"enquiry": {"topic": topic or tracker.get_slot("last_topic") or guess, "outcome": outcome, **found}}
+    enquiry = Enquiry(topic=topic or tracker.get_slot("last_topic") or guess, outcome=outcome, **found)
+    return CustomMessage(enquiry=enquiry).as_json()
 
 
 class ActionSessionStart(Action):
@@ -75,7 +77,7 @@ class ActionChooseLanguage(Action):
     async def run(self, dispatcher, tracker, domain):
         language = tracker.get_slot("language") or "en"
         dispatcher.utter_message(response=f"utter_language_{language}")
-        dispatcher.utter_message(json_message={"language": language})
+        dispatcher.utter_message(json_message=CustomMessage(language=language).as_json())
         return []
 
 
@@ -115,11 +117,10 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     }
     if tracker.get_slot("services_offered"):
         summary["services_offered"] = tracker.get_slot("services_offered")
-    dispatcher.utter_message(json_message={
-        "handoff": {"reason": reason, "priority": "urgent" if reason == "safeguarding" else "normal",
-                    "summary": summary},
-        "enquiry": enquiry,
-    })
+    dispatcher.utter_message(json_message=CustomMessage(
+        handoff=Handoff(reason=reason, priority="urgent" if reason == "safeguarding" else "normal", summary=summary),
+        enquiry=Enquiry(**enquiry),
+    ).as_json())
     # Staff have it now: the bot stays silent until the front door resumes the conversation.
     return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 
@@ -165,10 +166,10 @@ class ActionSafeguardingHandoff(Action):
             enquiry["theme"] = theme
         summary = {"reason": "safeguarding", "concern": concern, "theme": enquiry["theme"], "topic": enquiry["topic"],
                    "enquirer": enquiry["enquirer"], "language": language}
-        dispatcher.utter_message(json_message={
-            "handoff": {"reason": "safeguarding", "priority": "urgent", "summary": summary},
-            "enquiry": enquiry,
-        })
+        dispatcher.utter_message(json_message=CustomMessage(
+            handoff=Handoff(reason="safeguarding", priority="urgent", summary=summary),
+            enquiry=Enquiry(**enquiry),
+        ).as_json())
         return [SlotSet("misses", 0.0), SlotSet("pending_question", None), ConversationPaused()]
 
 

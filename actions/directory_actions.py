@@ -2,7 +2,7 @@
 structured payload each channel renders, paging, and an honest record when nothing fits."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from directory import lexicon as lx
 from directory.request import parse_service_request
 from directory.search import get_search
+from iaa.payloads import CustomMessage, ServiceCard
 
 from .actions import enquiry_payload
 
@@ -66,18 +67,18 @@ class ActionFindService(Action):
             where = f" {lx.in_town(located.town)}" if located.town else ""
             dispatcher.utter_message(response="utter_no_service_found", what=what, where=where)
             record["enquiry"]["outcome"] = "no_service_found"
-            dispatcher.utter_message(json_message=record)
+            dispatcher.utter_message(json_message=CustomMessage.parse_obj(record).as_json())
             return [SlotSet("service_search", None), SlotSet("last_topic", "find_service")]
 
-        cards: List[Dict[str, Any]] = [m.card(language) for m in matches]
+        cards = [ServiceCard(**m.card(language)) for m in matches]
         where = f" {lx.in_town(located.town, language)}" if located.town and not located.outside else ""
         intro = domain_text(domain, "utter_services_found", language).format(where=where)
-        dispatcher.utter_message(json_message={"text": intro, "services": cards})
+        dispatcher.utter_message(json_message=CustomMessage(text=intro, services=cards).as_json())
         # Offer more only when there is more; otherwise say that is all, still offering a person.
         dispatcher.utter_message(response="utter_more_or_person" if more else "utter_no_more_services")
         record["enquiry"]["outcome"] = "signposted"
-        dispatcher.utter_message(json_message=record)
-        offered = list(tracker.get_slot("services_offered") or []) + [c["name"] for c in cards]
+        dispatcher.utter_message(json_message=CustomMessage.parse_obj(record).as_json())
+        offered = list(tracker.get_slot("services_offered") or []) + [c.name for c in cards]
         return [SlotSet("service_search", request), SlotSet("services_offered", offered[-10:]),
                 SlotSet("last_topic", "find_service"), SlotSet("misses", 0.0)]
 

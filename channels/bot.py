@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
+from iaa.payloads import read_custom, read_handoff
 from iaa.states import HandoffReason, Priority
 
 
@@ -31,20 +32,21 @@ def parse_rasa_messages(raw: List[Dict[str, Any]]) -> BotReply:
     """Turn Rasa's channel-agnostic output into what the front door stores and renders."""
     reply = BotReply()
     for item in raw:
-        custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
-        if "handoff" in custom:
-            reply.handoff = custom["handoff"]
-        if "enquiry" in custom:
-            reply.enquiry.update({k: v for k, v in custom["enquiry"].items() if v})
-        if custom.get("language") in ("en", "cy"):
-            reply.language = custom["language"]
-        message: Dict[str, Any] = {"sender": "bot", "text": item.get("text") or custom.get("text") or ""}
+        # iaa.payloads' models, part by part: a part that does not fit is logged and left out.
+        custom = read_custom(item.get("custom"))
+        if custom.handoff is not None:
+            reply.handoff = custom.handoff.dict(exclude_unset=True)
+        if custom.enquiry is not None:
+            reply.enquiry.update({k: v for k, v in custom.enquiry.dict().items() if v})
+        if custom.language is not None:
+            reply.language = custom.language
+        message: Dict[str, Any] = {"sender": "bot", "text": item.get("text") or custom.text or ""}
         if item.get("buttons"):
             message["buttons"] = [
                 {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in item["buttons"]
             ]
-        if custom.get("services"):
-            message["services"] = custom["services"]
+        if custom.services:
+            message["services"] = [card.dict(exclude_unset=True) for card in custom.services]
         if message["text"] or message.get("buttons") or message.get("services"):
             reply.messages.append(message)
     return reply
@@ -138,7 +140,7 @@ class BotClient:
             data = event.get("data") if isinstance(event, dict) and event.get("event") == "bot" else None
             custom = (data or {}).get("custom") if isinstance(data, dict) else None
             if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-                return custom["handoff"]
+                return read_handoff(custom["handoff"]).dict(exclude_unset=True)
         return {"reason": HandoffReason.REQUESTED, "priority": Priority.NORMAL, "summary": {}}
 
     def ready(self) -> Dict[str, Any]:

@@ -61,13 +61,13 @@ def _signed_in(*codes: int, write: bool = False, out: Any = None, also: Optional
                links: Optional[Dict[str, Any]] = None, **described: str) -> Dict[str, Any]:
     """A route's documentation: it needs a session (and for a POST the CSRF header), answers 401
     without one and 403 to the wrong role (or a missing CSRF token), and these statuses of its own;
-    `out` is the model its 200 is documented with (the reply itself is left as the route built it)."""
+    `out` is the model its 200 answers with (the keys the route sets, validated by FastAPI)."""
     scheme = {"session": [], "csrf": []} if write else {"session": []}
     documented = {**(also or {}), **responses(401, 403, *codes, **described)}
     extra: Dict[str, Any] = {}
     if out is not None:
         documented[200] = {"model": out, "description": "Successful Response", **({"links": links} if links else {})}
-        extra["response_model"] = None
+        extra.update(response_model=out, response_model_exclude_unset=True)
     return {"responses": documented, "openapi_extra": {"security": [scheme]}, **extra}
 
 
@@ -214,6 +214,11 @@ class AuthorOut(BaseModel):
     name: str
 
 
+class ButtonOut(BaseModel):
+    title: str
+    payload: str
+
+
 class MessageOut(BaseModel):
     id: int
     sender: Literal["citizen", "bot", "staff", "system"]
@@ -221,9 +226,11 @@ class MessageOut(BaseModel):
     at: str
     author: Optional[AuthorOut] = Field(...)
     flag: FlagOut = Field(None, description="a flagged citizen message's latest flag")
+    buttons: List[ButtonOut] = Field(None, description="the buttons a bot message offered")
+    services: List[Dict[str, Any]] = Field(None, description="the service cards a bot message showed")
 
     class Config:
-        never_null = ("flag",)  # left out when there is none
+        never_null = ("flag", "buttons", "services")  # left out when there is none
 
 
 class NoteOut(BaseModel):
@@ -356,7 +363,7 @@ def _sign_in_backoff(app) -> auth.SignInBackoff:
     return backoff
 
 
-@router.post("/console/api/login", response_model=None,
+@router.post("/console/api/login", response_model=SessionOut, response_model_exclude_unset=True,
               responses={200: {"model": SessionOut, "description": "Signed in: the cookie is set"},
                          **responses(401, 429, d401="Wrong username or password")})
 async def login(body: LoginIn, request: Request, response: Response) -> Dict[str, Any]:
@@ -375,7 +382,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> Dict[str
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
-@router.post("/console/api/logout", status_code=204, **_signed_in(write=True))
+@router.post("/console/api/logout", status_code=204, response_class=Response, **_signed_in(write=True))
 def logout(request: Request, staff: Staff = Depends(require("staff", "planner", "admin"))) -> Response:
     auth.logout(request.cookies.get(COOKIE, ""))
     with session_scope() as db:

@@ -125,9 +125,9 @@ class SearchOut(BaseModel):
 
 
 def _documented(model, more: Optional[Dict[int, Any]] = None) -> Dict[str, Any]:
-    """Decorator kwargs: the 200 documented with `model` (and `more` statuses); the reply is left
-    as the route built it."""
-    return {"response_model": None,
+    """Decorator kwargs: the 200 answers with `model` (the keys the route sets: ORUK leaves out
+    what is empty), and `more` statuses."""
+    return {"response_model": model, "response_model_exclude_unset": True,
             "responses": {200: {"model": model, "description": "Successful Response"}, **(more or {})}}
 
 
@@ -272,7 +272,7 @@ def list_services(
 
 
 @router.get("/oruk/services/{service_id}", summary="One service (Open Referral UK 3.0 full service object)",
-            responses=responses(404, d404="No service with that id"))
+            response_model=Dict[str, Any], responses=responses(404, d404="No service with that id"))
 def get_service(service_id: str) -> Dict[str, Any]:
     with read_scope() as db:
         found = export_services(db, [service_id])

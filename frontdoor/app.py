@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 import json
 
@@ -33,7 +33,7 @@ from safeguarding import load_detector
 
 from iaa import __version__
 from iaa.db import get_engine
-from iaa.errors import READY_RESPONSES
+from iaa.errors import READY_RESPONSES, HealthOut, ReadyOut
 from iaa.errors import install as install_error_handlers
 from iaa.openapi import install as install_openapi
 from iaa.headers import SecurityHeaders
@@ -91,13 +91,13 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     install_error_handlers(app)  # the one error shape: iaa/errors.py
     install_openapi(app, CONSOLE_SECURITY)  # a schema that says what the service does
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], response_model=HealthOut)
     async def healthz() -> Dict[str, str]:
         """The process is alive (answered on the event loop: never waits for a thread)."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], response_model=None, responses=READY_RESPONSES)
-    async def readyz() -> JSONResponse:
+    @app.get("/readyz", tags=["operations"], response_model=ReadyOut, responses=READY_RESPONSES)
+    async def readyz() -> Any:
         """The database, the Rasa server (with a model loaded) and the action server are reachable."""
         checks = {
             "database": await to_thread.run_sync(_check_database),
@@ -106,7 +106,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         }
         ok = all(v == "ok" for v in checks.values())
         if ok:
-            return JSONResponse({"status": "ready", "checks": checks})
+            return {"status": "ready", "checks": checks}  # ReadyOut; the 503 is its own JSONResponse
         down = ", ".join(f"{name} ({state})" for name, state in checks.items() if state != "ok")
         return JSONResponse({"detail": f"Not ready: {down}.", "status": "not ready", "checks": checks},
                             status_code=503)

@@ -33,6 +33,10 @@ class ErrorOut(BaseModel):
         never_null = ("problems",)  # left out when there are none, never sent as null
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
 class ReadyChecks(BaseModel):
     database: str = Field(..., description='"ok" or "error: ..."')
     rasa: str = Field(..., description='"ok" or "error: ..."')
