@@ -78,12 +78,12 @@ class TermOut(_Compact):
     name_cy: str = None
 
 
-class TaxonomyOut(_Compact):
+class TaxonomyOut(_Compact):  # in the order taxonomy_to_oruk writes them
     id: str
     name: str
-    description: str
     uri: str = None
     version: str = None
+    description: str
 
 
 class TaxonomyWithTermsOut(TaxonomyOut):
