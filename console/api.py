@@ -166,8 +166,9 @@ class FlagWeeksOut(BaseModel):
     cues: List[FlagCueOut] = Field(..., description="most false alarms first")
 
 
-# -- what the other routes answer, for the OpenAPI document (the responses are built as dicts; these
-# models describe them and tests/test_contract.py checks that they do; extra keys are allowed).
+# -- what the other routes answer: each route's response_model (the routes build dicts; FastAPI
+# checks them against these and sends the keys the route set; tests/test_contract.py holds the
+# running service to them).
 
 class UserOut(BaseModel):
     username: str

@@ -38,8 +38,9 @@ MAX_PAGE = 10_000  # per_page <= 100: a million services is more than any counci
 MAX_PER_PAGE = 100
 
 
-# -- what the routes answer, for the OpenAPI document (built as dicts; these models describe them,
-# and tests/test_contract.py checks that they do). ORUK leaves out what is empty: no nulls.
+# -- what the routes answer: each route's response_model (built as dicts; FastAPI checks them
+# against these and sends the keys the route set; tests/test_contract.py holds the running
+# service to them). ORUK leaves out what is empty: no nulls.
 
 class _Compact(BaseModel):
     class Config:
