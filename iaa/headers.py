@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 WIDGET_PATHS = ("/widget",)
-# The demo page has an inline <style> (the widget itself uses a constructed stylesheet).
+# The demo page has an inline <style> (the widget loads its own widget.css).
 WIDGET_PAGES = ("/",)
 DOCS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 

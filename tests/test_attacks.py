@@ -224,7 +224,8 @@ def test_health_the_console_and_a_disclosure_never_queue_behind_chats(guarded):
 
 # -- headers and origins ----------------------------------------------------------------------
 
-PAGES = ["/", "/widget", "/console/login", "/console", "/static/widget.js", "/static/embed.js",
+PAGES = ["/", "/widget", "/console/login", "/console", "/static/widget.js", "/static/embed.js", "/static/widget.css",
+         "/static/widget-strings.json",
          "/healthz", "/openapi.json", "/api/chat/" + "0" * 32 + "/messages"]
 
 
