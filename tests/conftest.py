@@ -128,6 +128,17 @@ def repo_root() -> Path:
     return ROOT
 
 
+def add_staff_account(running: "Running", username: str, first_name: str, password: str,
+                      role: str = "staff") -> None:
+    """An account in the running servers' database, made with the real CLI."""
+    env = {**os.environ, "IAA_DATABASE_URL": running.group.settings.database_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
+         "--role", role, "--password-stdin"],
+        input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture(scope="session")
 def staff_login(servers):
     """Creates an account in the running servers' database with the real CLI; returns
@@ -139,12 +150,7 @@ def staff_login(servers):
     def make(role: str = "staff"):
         n = next(counter)
         username, first_name, password = f"{role}{n}", f"{role.title()}{n}", f"long enough password {n}"
-        env = {**os.environ, "IAA_DATABASE_URL": servers.group.settings.database_url}
-        result = subprocess.run(
-            [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
-             "--role", role, "--password-stdin"],
-            input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
-        assert result.returncode == 0, result.stderr
+        add_staff_account(servers, username, first_name, password, role)
         return username, password, first_name
 
     return make

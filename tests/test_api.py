@@ -148,3 +148,11 @@ def test_websocket_refuses_bad_frames_and_answers_good_ones(client):
         update = ws.receive_json()
         assert update["type"] == "update" and len(update["conversation_id"]) == 32
         assert update["messages"][0]["sender"] == "system"
+
+
+def test_the_widget_page_takes_any_lang_without_echoing_it(client):
+    for lang, want in (("<script>alert(1)</script>", "en"), ("x" * 5000, "en"), ("", "en"), ("CY-gb", "cy")):
+        r = client.get("/widget", params={"lang": lang})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert "alert(1)" not in r.text and "xxxxx" not in r.text
+        assert f'<html lang="{want}"' in r.text

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatusCode
 
-from tests.conftest import start_processes
+from tests.conftest import add_staff_account, start_processes
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
@@ -255,8 +255,7 @@ def test_a_cross_origin_preflight_is_refused_clearly(guarded):
 
 def test_the_console_websocket_refuses_a_foreign_origin(guarded, staff_login_on):
     username, password, _ = staff_login_on(guarded)
-    signed = httpx.post(f"{guarded.url}/console/api/login", json={"username": username, "password": password},
-                        headers={"x-forwarded-for": address()}, timeout=30)
+    signed = sign_in_waiting_out_floods(guarded, username, password)
     cookie = {"cookie": f"iaa_session={signed.cookies['iaa_session']}"}
     url = ws_url(guarded, "/console/ws")
     for origin in ("https://council-page.example.gov.uk", "null", None):
@@ -279,6 +278,19 @@ def test_a_foreign_page_cannot_open_the_chat_websocket(guarded):
             return await asyncio.wait_for(ws.recv(), 10)
 
     assert '"hello"' in run_async(own_page())
+
+
+def sign_in_waiting_out_floods(running, username, password):
+    """A staff member signing in just after a flood test waits as Retry-After says (the limit for
+    every address together is still full), then gets in."""
+    for _ in range(3):
+        r = httpx.post(f"{running.url}/console/api/login", json={"username": username, "password": password},
+                       headers={"x-forwarded-for": address()}, timeout=30)
+        if r.status_code != 429:
+            break
+        time.sleep(int(r.headers["retry-after"]))
+    assert r.status_code == 200, r.text
+    return r
 
 
 # -- faults -----------------------------------------------------------------------------------
@@ -326,22 +338,13 @@ def test_rasa_killed_while_a_citizen_needs_a_person(trained_model):
 @pytest.fixture(scope="module")
 def staff_login_on():
     import itertools
-    import subprocess
-    import sys
-
-    from iaa.settings import ROOT
 
     counter = itertools.count(1)
 
     def make(running, role="staff"):
         n = next(counter)
         username, first_name, password = f"attack{role}{n}", f"Att{n}", f"long enough password {n}"
-        env = {**os.environ, "IAA_DATABASE_URL": running.group.settings.database_url}
-        result = subprocess.run(
-            [sys.executable, "-m", "frontdoor.cli", "user", "add", username, "--first-name", first_name,
-             "--role", role, "--password-stdin"],
-            input=password + "\n", text=True, capture_output=True, cwd=ROOT, env=env, timeout=60)
-        assert result.returncode == 0, result.stderr
+        add_staff_account(running, username, first_name, password, role)
         return username, password, first_name
 
     return make
