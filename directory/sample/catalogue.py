@@ -30,6 +30,10 @@ PREVENTION_TERMS = [
 ]
 
 
+# (name, amount in pounds or None when it depends, unit)
+Cost = Tuple[str, Optional[float], str]
+
+
 @dataclass
 class Kind:
     code: str
@@ -42,7 +46,7 @@ class Kind:
     desc_cy: List[str]
     schedules: List[List[dict]]
     ages: List[Tuple[Optional[int], Optional[int]]]
-    costs: List[List[Tuple[str, Optional[float], str]]]
+    costs: List[List[Cost]]
     keywords: List[str]
     venues: List[str] = field(default_factory=lambda: ["Community Centre"])
     area_based: bool = False  # delivered by phone, online or at home rather than at a venue
@@ -61,8 +65,8 @@ def D(text: str, text_cy: str) -> dict:
     return {"description": text, "description_cy": text_cy}
 
 
-FREE = [("Free", 0, "")]
-ASSESSED = [("Charged after a financial assessment: you pay only what you can afford", None, "")]
+FREE: List[Cost] = [("Free", 0, "")]
+ASSESSED: List[Cost] = [("Charged after a financial assessment: you pay only what you can afford", None, "")]
 
 # key -> (English name, Welsh name, email local part)
 ORGANISATIONS = {
