@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Tuple, TypeVar, overload
 
 from .records import BAD_TEXT, RecordError, Sourced, origin_of, shown
 
 MAX_TEXT = 10_000
 ID_LIMIT = 64
+T = TypeVar("T")
+
+
+@overload
+def _text(obj: Dict[str, Any], key: str, required: Literal[True], limit: int = 255) -> str: ...
+@overload
+def _text(obj: Dict[str, Any], key: str, required: bool = False, limit: int = 255) -> Optional[str]: ...
 
 
 def _text(obj: Dict[str, Any], key: str, required: bool = False, limit: int = 255) -> Optional[str]:
@@ -26,6 +33,12 @@ def _text(obj: Dict[str, Any], key: str, required: bool = False, limit: int = 25
     if len(value) > limit:
         raise RecordError(key, f"is {len(value)} characters; the most is {limit}")
     return value
+
+
+@overload
+def _id(obj: Dict[str, Any], key: str = "id", required: Literal[True] = True) -> str: ...
+@overload
+def _id(obj: Dict[str, Any], key: str = "id", required: bool = True) -> Optional[str]: ...
 
 
 def _id(obj: Dict[str, Any], key: str = "id", required: bool = True) -> Optional[str]:
@@ -103,7 +116,9 @@ def _each(obj: Dict[str, Any], key: str) -> Iterable[Tuple[str, Dict[str, Any]]]
 
 
 def _bad_text_reason(text: str) -> str:
-    c = BAD_TEXT.search(text).group()
+    found = BAD_TEXT.search(text)
+    assert found is not None, "only called on text BAD_TEXT matches"
+    c = found.group()
     if c == "\x00":
         return "contains a NUL character"
     if "\udc80" <= c <= "\udcff":  # a byte that was not UTF-8, kept by decode_utf8
@@ -144,7 +159,7 @@ def owner_id(obj: Sourced) -> str:
     return str(obj.get("id") or obj.origin.row or "?")
 
 
-def _within(prefix: str, obj: Any, fn: Callable[[], Any]) -> Any:
+def _within(prefix: str, obj: Any, fn: Callable[[], T]) -> T:
     """Runs fn; a RecordError from inside obj gets obj's path, or obj's own file and id when obj
     came from another file (a CSV row)."""
     try:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
 
 from pydantic import BaseModel, ValidationError, confloat, constr, root_validator, validator
 
@@ -232,6 +232,20 @@ class PlacesError(ValueError):
     """A places file that cannot be used, with every problem listed."""
 
 
+# pydantic's constrained types are calls, which mypy cannot read as annotations (and its plugin
+# crashes on this pydantic: see pyproject.toml); to mypy they are plain str and float.
+if TYPE_CHECKING:
+    PlaceName = str
+    Latitude = float
+    Longitude = float
+    NearestKm = float
+else:
+    PlaceName = constr(min_length=2, max_length=120)
+    Latitude = confloat(ge=-90, le=90)
+    Longitude = confloat(ge=-180, le=180)
+    NearestKm = confloat(gt=0, le=200)
+
+
 class _Strict(BaseModel):
     class Config:
         extra = "forbid"
@@ -240,11 +254,11 @@ class _Strict(BaseModel):
 
 
 class Place(_Strict):
-    name: constr(min_length=2, max_length=120)
-    name_cy: constr(min_length=2, max_length=120)
-    aliases: List[constr(min_length=2, max_length=120)] = []
-    latitude: confloat(ge=-90, le=90)
-    longitude: confloat(ge=-180, le=180)
+    name: PlaceName
+    name_cy: PlaceName
+    aliases: List[PlaceName] = []
+    latitude: Latitude
+    longitude: Longitude
 
     @property
     def names(self) -> List[str]:
@@ -256,9 +270,9 @@ class Place(_Strict):
 
 
 class County(_Strict):
-    name: constr(min_length=2, max_length=120)
-    name_cy: constr(min_length=2, max_length=120)
-    area_names: List[constr(min_length=2, max_length=120)]
+    name: PlaceName
+    name_cy: PlaceName
+    area_names: List[PlaceName]
 
     @validator("area_names")
     def _some(cls, v: List[str]) -> List[str]:
@@ -270,7 +284,7 @@ class County(_Strict):
 class Gazetteer(_Strict):
     county: County
     towns: List[Place]
-    nearest_km: confloat(gt=0, le=200) = 40.0
+    nearest_km: NearestKm = 40.0
     outside: List[Place] = []
 
     @validator("towns")

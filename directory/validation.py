@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ def _organization(org: Dict[str, Any]) -> Shared:
 
 def _organizations(org: Dict[str, Any], ctx: Context) -> List[Shared]:
     """The organisation and any parents carried with it (parents first), each parent checked."""
-    rows = [_within(f"parents[{i}]", p, lambda p=p: _organization(p)) for i, p in enumerate(_parents(org))]
+    rows = [_within(f"parents[{i}]", p, partial(_organization, p)) for i, p in enumerate(_parents(org))]
     rows.append(_organization(org))
     here = {r.id for r in rows}
     for row in rows:
@@ -142,7 +143,8 @@ def _location(loc: Dict[str, Any]) -> Tuple[Shared, Optional[List[Dict[str, Any]
                   "external_identifier_type": _text(loc, "external_identifier_type", limit=64)}, loc)
     if "addresses" not in loc:
         return row, None  # the location's addresses are not given here: keep the directory's
-    addresses, seen = [], set()
+    addresses: List[Dict[str, Any]] = []
+    seen: Set[str] = set()
     for path, a in _each(loc, "addresses"):
         def one(a=a):
             address_type = _text(a, "address_type", limit=16)
@@ -192,7 +194,7 @@ def _taxonomy_term(term: Dict[str, Any], ctx: Context) -> Tuple[Shared, Optional
 
 def _taxonomy_terms(term: Dict[str, Any], ctx: Context) -> List[Tuple[Shared, Optional[Shared]]]:
     """The term and any parents carried with it (parents first), each parent_id checked."""
-    out = [_within(f"parents[{i}]", p, lambda p=p: _taxonomy_term(p, ctx)) for i, p in enumerate(_parents(term))]
+    out = [_within(f"parents[{i}]", p, partial(_taxonomy_term, p, ctx)) for i, p in enumerate(_parents(term))]
     out.append(_taxonomy_term(term, ctx))
     here = {row.id for row, _t in out}
     for row, _t in out:
@@ -245,7 +247,7 @@ def _service_row(raw: Dict[str, Any], sid: str, name: str, org_id: Optional[str]
             raise RecordError("keywords", "must be text or a list of text")
         keywords = ", ".join(k.strip() for k in keywords if k.strip())
     keywords = _text({"keywords": keywords}, "keywords", limit=MAX_TEXT)
-    service = {
+    service: Dict[str, Any] = {
         "id": sid, "organization_id": org_id, "name": name, "name_cy": _text(raw, "name_cy"),
         "description": _text(raw, "description", limit=MAX_TEXT) or "",
         "description_cy": _text(raw, "description_cy", limit=MAX_TEXT), "keywords": keywords,
@@ -367,7 +369,7 @@ def _schedules(raw: Dict[str, Any], ctx: Context, sid: str, sal_ids: set, unique
         return sal_id in sal_ids or ("service_at_locations" not in raw and ctx.db.get(
             ServiceAtLocation, {"service_id": sid, "id": sal_id}) is not None)
 
-    return [_within(path, s, lambda s=s: _schedule(s, unique, known_sal)) for path, s in _each(raw, "schedules")]
+    return [_within(path, s, partial(_schedule, s, unique, known_sal)) for path, s in _each(raw, "schedules")]
 
 
 def _areas(raw: Dict[str, Any], unique: _Unique) -> List[Dict[str, Any]]:
@@ -467,9 +469,11 @@ def normalize_service(raw: Dict[str, Any], ctx: Context) -> ServiceRows:
         service["welsh_medium"] = any((lang["code"] or "").lower() in WELSH_CODES
                                       or (lang["name"] or "").lower() in WELSH_NAMES for lang in languages)
     costs = _costs(raw, unique)
-    attributes, terms, taxonomies = [], [], []
+    attributes: List[Dict[str, Any]] = []
+    terms: List[Shared] = []
+    taxonomies: List[Shared] = []
     for path, at in _each(raw, "attributes"):
-        attributes.append(_within(path, at, lambda at=at: _attribute(at, ctx, unique, terms, taxonomies)))
+        attributes.append(_within(path, at, partial(_attribute, at, ctx, unique, terms, taxonomies)))
     return ServiceRows(service=service, organization=organization, parent_organizations=parent_organizations,
                        locations=locations, phones=phones, contacts=contacts, schedules=schedules,
                        service_areas=areas, languages=languages, cost_options=costs, attributes=attributes,
