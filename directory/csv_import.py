@@ -142,7 +142,7 @@ def _resources(descriptor: Path) -> List[Tuple[str, Path]]:
     except json.JSONDecodeError as e:
         raise ValueError(f"{descriptor}: not valid JSON: {e}")
     base = descriptor.parent.resolve()
-    out = []
+    out: List[Tuple[str, Path]] = []
     resources = meta.get("resources") if isinstance(meta, dict) else None
     if not isinstance(resources, list) or not resources:  # fall back to the CSV files beside it
         return [(p.stem, p) for p in sorted(base.glob("*.csv"))]
@@ -152,7 +152,8 @@ def _resources(descriptor: Path) -> List[Tuple[str, Path]]:
         path = (base / r["path"]).resolve()
         if base not in path.parents:
             raise ValueError(f"{descriptor}: resource path {r['path']!r} is outside the package folder")
-        name = r.get("name") if isinstance(r.get("name"), str) else Path(r["path"]).stem
+        given_name = r.get("name")
+        name = given_name if isinstance(given_name, str) else Path(r["path"]).stem
         out.append((name, path))
     return out
 
@@ -456,7 +457,7 @@ class _Package:
                             "link_type": a.get("link_type"), "value": a.get("value"), "taxonomy_term_id": term_id},
                            Origin(a.origin.file, ""))
             term = self.term_object(term_id) if term_id else None
-            if term is not None:
+            if term_id and term is not None:
                 errs += self.term_errors(term_id)
                 attr["taxonomy_term"] = term
             attributes.append(_without_none(attr))

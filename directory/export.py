@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -176,8 +176,9 @@ def paged(contents: List[Any], total: int, page: int, per_page: int) -> Dict[str
             "first_page": page == 1, "last_page": page >= pages, "empty": not contents, "contents": contents}
 
 
-def write_export(db: Session, path: Path) -> int:
-    """Writes every service as a JSON list of ORUK 3.0 full service objects; returns the count."""
+def write_export(db: Session, path: Union[Path, str]) -> int:
+    """Writes every service as a JSON list of ORUK 3.0 full service objects (to stdout when path is
+    "-"); returns the count."""
     services = export_services(db)
     text = json.dumps(services, ensure_ascii=False, indent=1)
     if str(path) == "-":

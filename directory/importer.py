@@ -14,7 +14,7 @@ uses), and the older pair `read_services(path)` + `import_services(db, records, 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -40,12 +40,13 @@ def _own_file(raw: Any) -> Optional[str]:
     return origin.file if origin is not None else None
 
 
-def _embedded_ids(records: Iterable[Any]) -> Tuple[set, set]:
+def _embedded_ids(records: Iterable[Any]) -> Tuple[Set[str], Set[str]]:
     """Ids of the organisations and taxonomy terms embedded anywhere in these records, with the
     parents carried along, so a parent reference may point to one that comes later."""
-    organizations, terms = set(), set()
+    organizations: Set[str] = set()
+    terms: Set[str] = set()
 
-    def add(obj: Any, into: set) -> None:
+    def add(obj: Any, into: Set[str]) -> None:
         if isinstance(obj, dict):
             if isinstance(obj.get("id"), (str, int)) and not isinstance(obj.get("id"), bool):
                 into.add(str(obj["id"]))

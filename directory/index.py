@@ -45,7 +45,9 @@ def make_doc(rec: Dict[str, Any]) -> Doc:
             terms.append(t["name"])
         if t.get("name_cy"):
             terms_cy.append(t["name_cy"])
-    towns, coords, area_bits = [], None, []
+    towns: List[str] = []
+    coords: Optional[Tuple[float, float]] = None
+    area_bits: List[str] = []
     for sal in rec.get("service_at_locations") or []:
         loc = sal.get("location") or {}
         if coords is None and isinstance(loc.get("latitude"), (int, float)) and isinstance(loc.get("longitude"), (int, float)):
@@ -55,12 +57,13 @@ def make_doc(rec: Dict[str, Any]) -> Doc:
                 towns.append(a["city"])
     for area in rec.get("service_areas") or []:
         area_bits.extend(x for x in (area.get("name"), area.get("description"), area.get("service_area")) if x)
-    fields = {"name": rec.get("name") or "", "name_cy": rec.get("name_cy") or "",
-              "description": rec.get("description") or "", "description_cy": rec.get("description_cy") or "",
-              "keywords": rec.get("keywords") if isinstance(rec.get("keywords"), str)
-              else ", ".join(rec.get("keywords") or []),
-              "terms": " ; ".join(terms), "terms_cy": " ; ".join(terms_cy),
-              "organization": (rec.get("organization") or {}).get("name") or ""}
+    keywords = rec.get("keywords")
+    fields: Dict[str, str] = {
+        "name": rec.get("name") or "", "name_cy": rec.get("name_cy") or "",
+        "description": rec.get("description") or "", "description_cy": rec.get("description_cy") or "",
+        "keywords": keywords if isinstance(keywords, str) else ", ".join(keywords or []),
+        "terms": " ; ".join(terms), "terms_cy": " ; ".join(terms_cy),
+        "organization": (rec.get("organization") or {}).get("name") or ""}
     return Doc(id=str(rec["id"]), name=fields["name"], fields=fields, themes=themes, towns=towns,
                area_text=" ".join(area_bits), coords=coords, record=rec)
 

@@ -141,7 +141,9 @@ class Places:
                 best = process.extractOne(w, [a for a in self._aliases if " " not in a], scorer=fuzz.ratio,
                                           score_cutoff=85)
                 if best:
-                    return self._aliases[best[0]], _without(folded, re.search(r"\b%s\b" % re.escape(w), folded))
+                    m = re.search(r"\b%s\b" % re.escape(w), folded)
+                    assert m is not None, "w is one of folded's words"
+                    return self._aliases[best[0]], _without(folded, m)
         return None, folded
 
     def nearest_town(self, place: lx.Place) -> Optional[str]:

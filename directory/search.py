@@ -43,12 +43,13 @@ class Match:
     score: float
     reason: str
     name: str
-    _search: "DirectorySearch" = field(repr=False, compare=False, default=None)
+    _search: Optional["DirectorySearch"] = field(repr=False, compare=False, default=None)
     _index: int = field(repr=False, compare=False, default=-1)
     place: Optional[str] = None
     outside: Optional[str] = None  # the place asked about, when it is beyond the council's area
 
     def card(self, language: str = "en") -> Dict[str, Any]:
+        assert self._search is not None, "made by DirectorySearch.search, which sets _search"
         return self._search.card(self._index, language)
 
     def as_dict(self, language: str = "en") -> Dict[str, Any]:
