@@ -32,7 +32,7 @@ from directory.api import router as directory_router
 from safeguarding import load_detector
 
 from iaa import __version__
-from iaa.db import get_engine
+from iaa import db
 from iaa.errors import READY_RESPONSES, HealthOut, ReadyOut
 from iaa.errors import install as install_error_handlers
 from iaa.openapi import install as install_openapi
@@ -50,6 +50,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     problems = settings.production_problems()
     if problems:
         raise RuntimeError("refusing to start in production with development defaults:\n- " + "\n- ".join(problems))
+    db.bind(settings.database_url)  # the sessions of this process use the database these settings name
     profile_path = str(settings.profile_path)
     cached_profile(profile_path)  # fail at start, not on a citizen's first message
     canned = load_canned_replies()
@@ -139,7 +140,7 @@ def _too_large(limit: int) -> bytes:
 
 def _check_database() -> str:
     try:
-        with get_engine().connect() as conn:
+        with db.get_engine().connect() as conn:
             conn.execute(text("SELECT 1"))
         return "ok"
     except Exception as e:  # report, never raise, from a probe

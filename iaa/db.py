@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from functools import lru_cache
+import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -41,27 +41,51 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-@lru_cache()
+class Database:
+    """One database: its engine and the two session factories (read-only and read-write)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.writer = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
+        self.reader = sessionmaker(bind=self.engine.execution_options(**{READ_ONLY: True}), future=True,
+                                   expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_lock = threading.Lock()
+_bound: Optional[Database] = None
+
+
+def bind(url: str) -> Database:
+    """Make `url` the database this process's sessions use: `create_app(settings)` binds its
+    settings' database, the `iaa` command binds its own. Binding the same URL again keeps the
+    engine (and its pool); a different URL replaces it."""
+    global _bound
+    with _lock:
+        if _bound is None or _bound.url != url:
+            old, _bound = _bound, Database(url)
+            if old is not None:
+                old.dispose()
+        return _bound
+
+
+def current() -> Database:
+    """The bound database; until something binds one, the one the environment's settings name."""
+    return _bound if _bound is not None else bind(get_settings().database_url)
+
+
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
-
-
-@lru_cache()
-def _factory() -> sessionmaker:
-    return sessionmaker(bind=get_engine(), future=True, expire_on_commit=False)
-
-
-@lru_cache()
-def _read_factory() -> sessionmaker:
-    return sessionmaker(bind=get_engine().execution_options(**{READ_ONLY: True}), future=True,
-                        expire_on_commit=False)
+    return current().engine
 
 
 @contextmanager
 def read_scope() -> Iterator[Session]:
     """A session for reading only: on SQLite it never takes the write lock, so reads never queue
     behind writers (WAL gives them a consistent snapshot). Anything written is rolled back."""
-    session: Session = _read_factory()()
+    session: Session = current().reader()
     try:
         yield session
     finally:
@@ -71,7 +95,7 @@ def read_scope() -> Iterator[Session]:
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    session: Session = _factory()()
+    session: Session = current().writer()
     try:
         yield session
         session.commit()

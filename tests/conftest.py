@@ -2,8 +2,10 @@
 processes started on free loopback ports, and headless Debian Chromium."""
 from __future__ import annotations
 
+import itertools
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,8 +26,10 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 from frontdoor.migrate import upgrade  # noqa: E402
-from iaa.settings import ROOT, Settings  # noqa: E402
+from iaa import db  # noqa: E402
+from iaa.settings import ROOT, Settings, get_settings  # noqa: E402
 
+SAMPLE_DIRECTORY = ROOT / "directory" / "sample" / "services.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -37,10 +41,87 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def unit_database():
-    upgrade(os.environ["IAA_DATABASE_URL"])
-    return os.environ["IAA_DATABASE_URL"]
+# Every test has a database of its own. A migrated template is made once per run (and one with
+# the sample directory loaded, for the modules that use it); each module gets a copy, where its
+# module-scoped fixtures (apps, staff accounts) write; each test then gets a copy of that, bound
+# as the process's database (`iaa.db.bind`), so nothing one test writes is seen by another.
+_TEST_NUMBERS = itertools.count()
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy, WAL included (SQLite's backup API, not a file copy)."""
+    _remove_database(target)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _use_database(path: Path) -> str:
+    url = _sqlite_url(path)
+    os.environ["IAA_DATABASE_URL"] = url  # for the `iaa` command run by a test, and get_settings()
+    get_settings.cache_clear()
+    db.bind(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_templates():
+    empty = _TMP / "template-empty.db"
+    upgrade(_sqlite_url(empty))
+    made = {"empty": empty}
+
+    def template(with_directory: bool) -> Path:
+        if with_directory and "directory" not in made:
+            loaded = _TMP / "template-directory.db"
+            _copy_database(empty, loaded)
+            _use_database(loaded)
+            from directory.importer import load_path
+
+            with db.session_scope() as session:
+                summary = load_path(session, SAMPLE_DIRECTORY)
+            assert summary.problems == []
+            made["directory"] = loaded
+        return made["directory" if with_directory else "empty"]
+    return template
+
+
+def _module_uses_directory(request) -> bool:
+    return any({"directory_db", "sample_loaded"} & set(getattr(item, "fixturenames", ()))
+               for item in request.session.items if getattr(item, "module", None) is request.module)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_database(request, database_templates):
+    """This module's database: where its module-scoped fixtures write."""
+    path = _TMP / "modules" / f"{request.module.__name__}.db"
+    path.parent.mkdir(exist_ok=True)
+    _copy_database(database_templates(_module_uses_directory(request)), path)
+    url = _use_database(path)
+    yield url
+    _remove_database(path)
+
+
+@pytest.fixture(autouse=True)
+def unit_database(request, module_database):
+    """This test's own database: a copy of its module's, bound for the test's length."""
+    module_path = Path(module_database[len("sqlite:///"):])
+    path = _TMP / "tests" / f"{next(_TEST_NUMBERS)}.db"
+    path.parent.mkdir(exist_ok=True)
+    _copy_database(module_path, path)
+    url = _use_database(path)
+    yield url
+    _use_database(module_path)
+    _remove_database(path)
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +133,10 @@ def trained_model() -> Path:
 
 def rasa_down_settings(**overrides) -> Settings:
     """Settings for an app whose Rasa and action server are "down": nothing listens on their
-    port, so the front door answers with its own messages (the shared unit database)."""
+    port, so the front door answers with its own messages (the database bound now: the test's,
+    or the module's when a module-scoped fixture asks)."""
     dead = free_port()
-    values = dict(database_url=os.environ["IAA_DATABASE_URL"], mode="test", rasa_token="t",
+    values = dict(database_url=db.current().url, mode="test", rasa_token="t",
                   rasa_url=f"http://127.0.0.1:{dead}", action_url=f"http://127.0.0.1:{dead}", rasa_timeout=2)
     return Settings(**{**values, **overrides})
 

@@ -13,8 +13,8 @@ from tests.conftest import rasa_down_settings
 
 
 @pytest.fixture(scope="module")
-def client(unit_database):
-    settings = rasa_down_settings(database_url=unit_database)
+def client(module_database):
+    settings = rasa_down_settings(database_url=module_database)
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -11,8 +11,8 @@ from tests.conftest import rasa_down_settings
 
 
 @pytest.fixture(scope="module")
-def client(unit_database):
-    with TestClient(create_app(rasa_down_settings(database_url=unit_database))) as c:
+def client(module_database):
+    with TestClient(create_app(rasa_down_settings(database_url=module_database))) as c:
         yield c
 
 

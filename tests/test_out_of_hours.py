@@ -44,13 +44,13 @@ def client_with(profile_path: str) -> TestClient:
 
 
 @pytest.fixture(scope="module")
-def closed(unit_database):
+def closed(module_database):
     with client_with(profile_file("closed", closed_today)) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def open_(unit_database):
+def open_(module_database):
     with client_with(profile_file("open", open_all_day)) as c:
         yield c
 

@@ -27,8 +27,8 @@ class CapturingTwilio:
 
 
 @pytest.fixture(scope="module")
-def sms_app(unit_database):
-    settings = rasa_down_settings(database_url=unit_database, twilio_account_sid=SID, twilio_auth_token=TOKEN,
+def sms_app(module_database):
+    settings = rasa_down_settings(database_url=module_database, twilio_account_sid=SID, twilio_auth_token=TOKEN,
                         twilio_from_number="+441632960001", public_base_url="https://chat.example.org")
     app = create_app(settings)
     app.state.twilio_http_client = CapturingTwilio()

@@ -19,8 +19,6 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from directory.importer import load_path
-from iaa.db import session_scope
 from iaa.settings import ROOT
 
 DOMAIN_DIR = ROOT / "bot" / "domain"
@@ -123,14 +121,11 @@ def office_closed(monkeypatch) -> dt.datetime:
     return _freeze(monkeypatch, CLOSED)
 
 
-@pytest.fixture(scope="session")
-def directory_db(unit_database):
-    """The sample directory in the unit test database (import is an idempotent upsert, so this
-    and tests/directory/conftest.py may both load it in one run)."""
-    with session_scope() as db:
-        summary = load_path(db, SAMPLE)
-    assert summary.problems == []
-    return unit_database
+@pytest.fixture(scope="module")
+def directory_db(module_database):
+    """The sample directory is in this module's database (tests/conftest.py starts a module that
+    asks for it from a template with the sample loaded, made once per run)."""
+    return module_database
 
 
 # What the dispatcher collected, read the way the front door reads a reply.

@@ -22,8 +22,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def app(unit_database):
-    application = create_app(rasa_down_settings(database_url=unit_database))
+def app(module_database):
+    application = create_app(rasa_down_settings(database_url=module_database))
     for name, role in (("sam", "staff"), ("alex", "staff"), ("pat", "planner"), ("ada", "admin")):
         create_user(f"t-{name}", name.title(), role, PASSWORD)
     return application

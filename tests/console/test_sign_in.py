@@ -17,12 +17,12 @@ from console.auth import SignInBackoff, create_user
 from iaa.models import AuditEntry, StaffSession, StaffUser
 from frontdoor.app import create_app
 from iaa.db import session_scope
+from iaa import db
 from iaa.models import utcnow
 from iaa.settings import ROOT
 from tests.conftest import rasa_down_settings
 
 PASSWORD = "correct horse battery"
-DB_PATH = os.environ["IAA_DATABASE_URL"][len("sqlite:///"):]
 
 
 class Clock:
@@ -34,8 +34,8 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def app(unit_database):
-    return create_app(rasa_down_settings(database_url=unit_database))
+def app(module_database):
+    return create_app(rasa_down_settings(database_url=module_database))
 
 
 @pytest.fixture()
@@ -55,7 +55,7 @@ class ProbingHasher:
 
     def _probe(self) -> None:
         self.calls += 1
-        con = sqlite3.connect(DB_PATH, timeout=0, isolation_level=None)
+        con = sqlite3.connect(db.current().url[len("sqlite:///"):], timeout=0, isolation_level=None)  # the test's
         try:
             con.execute("BEGIN IMMEDIATE")
             con.execute("ROLLBACK")

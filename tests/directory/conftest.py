@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.importer import load_path
 from directory.sources import read_services
-from iaa.db import session_scope
 from iaa.settings import ROOT
 
 SAMPLE = ROOT / "directory" / "sample" / "services.json"
@@ -25,17 +23,16 @@ def sample_records():
     return read_services(SAMPLE)
 
 
-@pytest.fixture(scope="session")
-def sample_loaded(unit_database, sample_records):
-    with session_scope() as db:
-        summary = load_path(db, SAMPLE)
-    assert summary.problems == []
+@pytest.fixture(scope="module")
+def sample_loaded(module_database, sample_records):
+    """The sample directory is in this module's database (tests/conftest.py starts a module that
+    asks for it from a template with the sample loaded, made once per run)."""
     return sample_records
 
 
 @pytest.fixture(scope="module")
 def directory_db(sample_loaded):
-    """The sample, in the unit test database, for this module (loaded once per run)."""
+    """The sample, in this module's database (and so in each of its tests')."""
     return sample_loaded
 
 
