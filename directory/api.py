@@ -16,7 +16,7 @@ ignoring it (a misspelt filter must not quietly return everything).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Mapping, Optional, Union
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.dependencies.utils import get_flat_dependant
@@ -71,19 +71,19 @@ class TermOut(_Compact):
     id: str
     name: str
     description: str
-    parent_id: str = None
-    taxonomy: str = None
-    taxonomy_id: str = None
-    term_uri: str = None
-    term: str = None
-    name_cy: str = None
+    parent_id: Optional[str] = None
+    taxonomy: Optional[str] = None
+    taxonomy_id: Optional[str] = None
+    term_uri: Optional[str] = None
+    term: Optional[str] = None
+    name_cy: Optional[str] = None
 
 
 class TaxonomyOut(_Compact):  # in the order taxonomy_to_oruk writes them
     id: str
     name: str
-    uri: str = None
-    version: str = None
+    uri: Optional[str] = None
+    version: Optional[str] = None
     description: str
 
 
@@ -125,7 +125,7 @@ class SearchOut(BaseModel):
     results: List[SearchResultOut]
 
 
-def _documented(model, more: Optional[Dict[int, Any]] = None) -> Dict[str, Any]:
+def _documented(model, more: Optional[Mapping[Union[int, str], Any]] = None) -> Dict[str, Any]:
     """Decorator kwargs: the 200 answers with `model` (the keys the route sets: ORUK leaves out
     what is empty), and `more` statuses."""
     return {"response_model": model, "response_model_exclude_unset": True,
@@ -181,7 +181,7 @@ def _search_text(search: Optional[str], text: Optional[str]) -> Optional[str]:
 
 
 # What modified_after takes, in the OpenAPI document too: an RFC 3339 date-time, a date, or nothing.
-DATE_OR_DATE_TIME = {"anyOf": [{"format": "date-time"}, {"format": "date"}, {"const": ""}]}
+DATE_OR_DATE_TIME: Dict[str, Any] = {"anyOf": [{"format": "date-time"}, {"format": "date"}, {"const": ""}]}
 
 
 def _datetime(name: str, value: Optional[str]) -> Optional[dt.datetime]:
