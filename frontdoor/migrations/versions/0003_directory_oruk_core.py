@@ -41,7 +41,15 @@ def _rebuild(table: str, columns, copy: str) -> None:
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
+    _add_core_columns()
+    _locations_and_addresses(bind, sqlite)
+    _contacts_and_phones()
+    _schedules_areas_languages_costs()
+    _taxonomies_attributes_and_meta()
 
+
+def _add_core_columns() -> None:
+    """The new columns on dir_organization, dir_service (with its two indexes) and dir_location."""
     for name, col in [("uri", sa.String(500)), ("logo", sa.String(500)),
                       ("parent_organization_id", sa.String(ID))]:
         op.add_column("dir_organization", sa.Column(name, col))
@@ -61,6 +69,9 @@ def upgrade() -> None:
                       ("external_identifier", sa.String(255)), ("external_identifier_type", sa.String(64))]:
         op.add_column("dir_location", sa.Column(name, col))
 
+
+def _locations_and_addresses(bind, sqlite: bool) -> None:
+    """dir_service_at_location rekeyed; dir_address, filled from the old location columns, which go."""
     # Service-owned rows are keyed by (service_id, id): ORUK feeds repeat one embedded object (a
     # shared phone) in several services. Nothing references these two tables, so they are rebuilt.
     _rebuild("dir_service_at_location", [
@@ -97,6 +108,9 @@ def upgrade() -> None:
             op.drop_column("dir_location", name)
     # (On SQLite older than 3.35 the three old columns stay, nullable and unused.)
 
+
+def _contacts_and_phones() -> None:
+    """dir_contact, and dir_phone rekeyed by (service_id, id) with ORUK's other phone fields."""
     op.create_table(
         "dir_contact",
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
@@ -117,6 +131,10 @@ def upgrade() -> None:
         sa.Column("type", sa.String(32)),
         sa.Column("description", sa.Text),
     ], "service_id, id, number")
+
+
+def _schedules_areas_languages_costs() -> None:
+    """The other service-owned tables, keyed by (service_id, id)."""
     op.create_table(
         "dir_schedule",
         sa.Column("service_id", sa.String(ID), sa.ForeignKey("dir_service.id", ondelete="CASCADE"),
@@ -172,6 +190,10 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(3)),
         sa.Column("amount_description", sa.Text),
     )
+
+
+def _taxonomies_attributes_and_meta() -> None:
+    """dir_taxonomy, dir_taxonomy_term, dir_service_attribute (a service's terms) and dir_meta."""
     op.create_table(
         "dir_taxonomy",
         sa.Column("id", sa.String(ID), primary_key=True),
