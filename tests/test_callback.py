@@ -6,7 +6,7 @@ from channels.conversations import uk_phone
 from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation
-from tests.console.test_console_api import waiting_conversation
+from tests.factories import STAFF_PASSWORD, staff_account, waiting_conversation
 from tests.conftest import rasa_down_settings
 
 
@@ -70,14 +70,11 @@ def test_uk_phone(written, normalised):
 
 
 def test_once_staff_claim_it_the_call_back_questions_stop(client):
-    from console.auth import create_user
-    from tests.console.test_console_api import PASSWORD
-
-    create_user("t-cb-staff", "Cai", "staff", PASSWORD)
+    staff_account("t-cb-staff", "staff", "Cai")
     cid = offered()
     say(client, cid, "/callback")  # consent asked...
     staff = TestClient(client.app)
-    r = staff.post("/console/api/login", json={"username": "t-cb-staff", "password": PASSWORD})
+    r = staff.post("/console/api/login", json={"username": "t-cb-staff", "password": STAFF_PASSWORD})
     staff.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     assert staff.post(f"/console/api/conversations/{cid}/claim").status_code == 200
     # ...but a person is here now: the citizen's words go to them, not into the call-back steps.

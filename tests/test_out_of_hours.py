@@ -14,7 +14,7 @@ from iaa.db import session_scope
 from iaa.models import Conversation
 from iaa.settings import ROOT
 from tests.conftest import _TMP, rasa_down_settings
-from tests.console.test_console_api import waiting_conversation
+from tests.factories import waiting_conversation
 
 EXAMPLE = ROOT / "data" / "council" / "example.yml"
 

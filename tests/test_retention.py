@@ -9,20 +9,16 @@ from iaa.models import Conversation, Enquiry, Message, utcnow
 from iaa.profile import load_profile
 from frontdoor.retention import purge
 from iaa.settings import ROOT
+from tests import factories
 
 PROFILE = load_profile(ROOT / "data" / "council" / "example.yml")  # 30 / 400 days, numbers 7 days
 
 
 def conversation(age_days: int, handed_off: bool = False, status: str = "bot", **extra) -> str:
     when = utcnow() - dt.timedelta(days=age_days)
-    with session_scope() as db:
-        conv = Conversation(channel="web", language="en", status=status, created_at=when,
-                            handoff_reason="requested" if handed_off else None,
-                            waiting_since=when if handed_off else None, **extra)
-        db.add(conv)
-        db.flush()
-        db.add(Message(conversation_id=conv.id, sender="citizen", text="hello"))
-        cid = conv.id
+    cid = factories.conversation(status, messages=["hello"], with_enquiry=False, created_at=when,
+                                 handoff_reason="requested" if handed_off else None,
+                                 waiting_since=when if handed_off else None, **extra)
     with session_scope() as db:  # set after insert: updated_at moves on every write
         db.execute(text("UPDATE conversation SET updated_at = :w WHERE id = :id"), {"w": when, "id": cid})
     return cid

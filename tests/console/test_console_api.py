@@ -17,15 +17,16 @@ from frontdoor.app import create_app
 from iaa.db import session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
 from tests.conftest import rasa_down_settings
+from tests.factories import STAFF_PASSWORD as PASSWORD
+from tests.factories import conversation, staff_account, waiting_conversation
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def app(module_database):
     application = create_app(rasa_down_settings(database_url=module_database))
     for name, role in (("sam", "staff"), ("alex", "staff"), ("pat", "planner"), ("ada", "admin")):
-        create_user(f"t-{name}", name.title(), role, PASSWORD)
+        staff_account(f"t-{name}", role, name.title())
     return application
 
 
@@ -36,19 +37,6 @@ def signed_in(app, who: str) -> TestClient:
     assert r.status_code == 200, r.text
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     return client
-
-
-def waiting_conversation(priority="normal", reason="requested", text="I need help with my mum") -> str:
-    with session_scope() as db:
-        today = dt.date.today()
-        conv = Conversation(channel="web", language="en", status="waiting", priority=priority,
-                            handoff_reason=reason, waiting_since=utcnow(), handoff_summary={"topic": "other"},
-                            enquiry=Enquiry(day=today, financial_year="2026-27", channel="web",
-                                            language_requested="en", language_delivered="en"))
-        db.add(conv)
-        db.flush()
-        db.add(Message(conversation_id=conv.id, sender="citizen", text=text))
-        return conv.id
 
 
 def console_routes(app):
@@ -210,10 +198,7 @@ def test_urgent_jumps_the_queue(app):
     urgent = waiting_conversation(priority="urgent", reason="safeguarding")
     queue = signed_in(app, "sam").get("/console/api/queue").json()["conversations"]
     ids = [c["id"] for c in queue]
-    # Every urgent one (other tests leave some) before every normal one, this one included.
-    priorities = [c["priority"] for c in queue]
-    assert priorities == sorted(priorities, key=lambda p: p != "urgent")
-    assert ids.index(urgent) < ids.index(normal) and queue[ids.index(urgent)]["priority"] == "urgent"
+    assert ids == [urgent, normal] and [c["priority"] for c in queue] == ["urgent", "normal"]
 
 
 def test_overdue_after_three_working_days(app):
@@ -267,14 +252,7 @@ def test_release_puts_it_back_in_the_queue_and_tells_the_citizen(app):
 
 
 def test_a_conversation_still_with_the_bot_cannot_be_closed(app):
-    with session_scope() as db:
-        today = dt.date.today()
-        conv = Conversation(channel="web", language="en", status="bot",
-                            enquiry=Enquiry(day=today, financial_year="2026-27", channel="web",
-                                            language_requested="en", language_delivered="en"))
-        db.add(conv)
-        db.flush()
-        cid = conv.id
+    cid = conversation("bot")
     r = signed_in(app, "sam").post(f"/console/api/conversations/{cid}/close", json={"outcome": "information"})
     assert r.status_code == 409 and "assistant" in r.json()["detail"]
     with session_scope() as db:

@@ -3,7 +3,6 @@ and area, whatever the outcome becomes: accepting the bot's offer of a person ou
 no_service_found as the outcome, but not the unmet need."""
 from __future__ import annotations
 
-import datetime as dt
 
 from alembic import command
 from sqlalchemy import inspect, text
@@ -12,8 +11,9 @@ from channels.bot import BotReply
 from channels.conversations import ConversationService
 from channels.hub import Hub
 from iaa.db import make_engine, session_scope
+from tests import factories
 from frontdoor.migrate import alembic_config, upgrade
-from iaa.models import Conversation, Enquiry, financial_year
+from iaa.models import Conversation, Enquiry
 from iaa.profile import cached_profile
 from iaa.settings import ROOT
 
@@ -21,14 +21,7 @@ NOTHING_FOUND = {"topic": "find_service", "theme": "older_people", "area": "Llan
 
 
 def _conversation(channel: str = "sms") -> str:
-    today = dt.date.today()
-    with session_scope() as db:
-        conv = Conversation(channel=channel, language="en", status="bot",
-                            enquiry=Enquiry(day=today, financial_year=financial_year(today), channel=channel,
-                                            language_requested="en", language_delivered="en"))
-        db.add(conv)
-        db.flush()
-        return conv.id
+    return factories.conversation("bot", channel=channel)
 
 
 def _service() -> ConversationService:
