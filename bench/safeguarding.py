@@ -195,9 +195,18 @@ def main() -> None:
     for name, meta, r, b in rounds:
         report_round(name, meta, r, b, detector)
 
-    # ---- realistic benign corpus
-    t = Row()
     corpus = everyday_corpus()
+    report_everyday(detector, corpus)
+    timed = report_time_per_message(detector, risky + benign, rounds, corpus, args.repeat)
+    worst = report_worst_shapes(detector)
+    print()
+    print("targets: recall >= 99% on unseen disclosures; 0 false flags on short turns; <= 3% on trigger-word "
+          f"messages; p95 < 1 ms (now {fmt_t(pct(timed, 95))}); worst < 20 ms (now {fmt_t(worst)})")
+
+
+def report_everyday(detector, corpus: Dict[str, List[str]]) -> None:
+    """False alarms on the realistic benign corpus, first turns and mid-conversation."""
+    t = Row()
     for name, texts in corpus.items():
         hits = [x for x in texts if detector.screen(x)]
         t.add(f"false alarms: {name}", rate(len(hits), len(texts)), rate(sum(1 for x in texts if baseline(x)), len(texts)))
@@ -210,8 +219,11 @@ def main() -> None:
           rate(sum(1 for x in short if baseline(x)) * len(after), len(after) * len(short)))
     t.print("realistic benign traffic (taught to the learned screen as ordinary, so a floor, not an estimate)")
 
-    # ---- time per message
-    texts = [(x["text"], None) for x in risky + benign]
+
+def report_time_per_message(detector, labelled: List[dict], rounds, corpus: Dict[str, List[str]],
+                            repeat: int) -> List[float]:
+    """Time to screen every message we have, against the baseline, in the same process."""
+    texts = [(x["text"], None) for x in labelled]
     for _, _, r, b in rounds:
         texts += [(x["text"], None) for x in r] + [(x["text"], x.get("previous") or None) for x in b]
     texts += [(x, None) for v in corpus.values() for x in v]
@@ -220,7 +232,7 @@ def main() -> None:
         ours(text, prev)
     timed: List[float] = []
     based: List[float] = []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for text, prev in texts:
             s = time.perf_counter()
             ours(text, prev)
@@ -232,10 +244,13 @@ def main() -> None:
     t.add("p50 per message", fmt_t(pct(timed, 50)), fmt_t(pct(based, 50)))
     t.add("p95 per message", fmt_t(pct(timed, 95)), fmt_t(pct(based, 95)))
     t.add("worst", fmt_t(max(timed)), fmt_t(max(based)))
-    t.print(f"time per message ({len(texts):,} messages x {args.repeat})")
+    t.print(f"time per message ({len(texts):,} messages x {repeat})")
     print(f"  ratio detector/baseline: p50 {pct(timed, 50) / pct(based, 50):.0f}x, p95 {pct(timed, 95) / pct(based, 95):.0f}x")
+    return timed
 
-    # ---- worst-case shapes
+
+def report_worst_shapes(detector) -> float:
+    """The longest and strangest messages a channel accepts: time and memory. Returns the worst time."""
     gc.collect()
     before = rss_mb()
     t = Row()
@@ -254,9 +269,7 @@ def main() -> None:
     gc.collect()
     t.print("the shapes a channel accepts (best / worst of 5)")
     print(f"  worst {fmt_t(worst)}; RSS before {before:.0f} MB, after {rss_mb():.0f} MB")
-    print()
-    print("targets: recall >= 99% on unseen disclosures; 0 false flags on short turns; <= 3% on trigger-word "
-          f"messages; p95 < 1 ms (now {fmt_t(pct(timed, 95))}); worst < 20 ms (now {fmt_t(worst)})")
+    return worst
 
 
 def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int = 5) -> None:

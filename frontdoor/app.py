@@ -55,6 +55,48 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     cached_profile(profile_path)  # fail at start, not on a citizen's first message
     canned = load_canned_replies()
 
+    app = FastAPI(
+        title="IAA front door",
+        version=__version__,
+        description="Bilingual information, advice and assistance front door for Welsh social services.",
+        lifespan=_lifespan(settings, profile_path),
+    )
+
+    @app.exception_handler(TooMany)
+    async def _too_many(_: Request, exc: TooMany) -> JSONResponse:
+        return JSONResponse({"detail": f"Too many requests ({exc.what}). Try again in {exc.retry_after} seconds."},
+                            status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+    install_error_handlers(app)  # the one error shape: iaa/errors.py
+    install_openapi(app, CONSOLE_SECURITY)  # a schema that says what the service does
+
+    _add_operations_routes(app, settings)
+
+    app.state.canned_replies = canned
+    app.state.settings = settings
+    app.state.limits = Limits(settings)
+    # The last added runs first: headers go on every answer, the body limit's 413 included, and
+    # the body limit refuses before anything reads the body.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, message=_too_large)
+    app.add_middleware(SecurityHeaders, widget_origins=settings.widget_origins)
+    app.include_router(chat_router)
+    app.include_router(frame_router)
+    app.include_router(sms_router)
+    app.include_router(directory_router)
+    app.include_router(console_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
+
+    @app.get("/", include_in_schema=False)
+    def demo_page() -> HTMLResponse:
+        return HTMLResponse(render_demo_page(app.state.profile(), app.state.settings.max_message_chars))
+
+    return app
+
+
+def _lifespan(settings: Settings, profile_path: str):
+    """What the app holds while it runs: the Rasa client, the hub, the thread pools, the services."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         bot = BotClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout,
@@ -77,21 +119,11 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         yield
         bot.close()
 
-    app = FastAPI(
-        title="IAA front door",
-        version=__version__,
-        description="Bilingual information, advice and assistance front door for Welsh social services.",
-        lifespan=lifespan,
-    )
+    return lifespan
 
-    @app.exception_handler(TooMany)
-    async def _too_many(_: Request, exc: TooMany) -> JSONResponse:
-        return JSONResponse({"detail": f"Too many requests ({exc.what}). Try again in {exc.retry_after} seconds."},
-                            status_code=429, headers={"Retry-After": str(exc.retry_after)})
 
-    install_error_handlers(app)  # the one error shape: iaa/errors.py
-    install_openapi(app, CONSOLE_SECURITY)  # a schema that says what the service does
-
+def _add_operations_routes(app: FastAPI, settings: Settings) -> None:
+    """/healthz and /readyz, for the supervisor and a load balancer."""
     @app.get("/healthz", tags=["operations"], response_model=HealthOut)
     async def healthz() -> Dict[str, str]:
         """The process is alive (answered on the event loop: never waits for a thread)."""
@@ -111,27 +143,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         down = ", ".join(f"{name} ({state})" for name, state in checks.items() if state != "ok")
         return JSONResponse({"detail": f"Not ready: {down}.", "status": "not ready", "checks": checks},
                             status_code=503)
-
-    app.state.canned_replies = canned
-    app.state.settings = settings
-    app.state.limits = Limits(settings)
-    # The last added runs first: headers go on every answer, the body limit's 413 included, and
-    # the body limit refuses before anything reads the body.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, message=_too_large)
-    app.add_middleware(SecurityHeaders, widget_origins=settings.widget_origins)
-    app.include_router(chat_router)
-    app.include_router(frame_router)
-    app.include_router(sms_router)
-    app.include_router(directory_router)
-    app.include_router(console_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
-
-    @app.get("/", include_in_schema=False)
-    def demo_page() -> HTMLResponse:
-        return HTMLResponse(render_demo_page(app.state.profile(), app.state.settings.max_message_chars))
-
-    return app
 
 
 def _too_large(limit: int) -> bytes:
