@@ -14,6 +14,7 @@ from iaa.payloads import CustomMessage, Enquiry, Handoff
 from iaa.profile import CouncilProfile, cached_profile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.settings import setting
+from iaa.states import HandoffReason, Priority
 from safeguarding import load_detector
 
 from .classify import classify_enquiry
@@ -118,7 +119,9 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     if tracker.get_slot("services_offered"):
         summary["services_offered"] = tracker.get_slot("services_offered")
     dispatcher.utter_message(json_message=CustomMessage(
-        handoff=Handoff(reason=reason, priority="urgent" if reason == "safeguarding" else "normal", summary=summary),
+        handoff=Handoff(reason=HandoffReason(reason),
+                        priority=Priority.URGENT if reason == HandoffReason.SAFEGUARDING else Priority.NORMAL,
+                        summary=summary),
         enquiry=Enquiry(**enquiry),
     ).as_json())
     # Staff have it now: the bot stays silent until the front door resumes the conversation.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, List, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Tuple
 
 from iaa.taxonomy import default, enquiry_cues, stated
 
@@ -28,7 +28,7 @@ def _compiled() -> Tuple[List[Tuple[str, Pattern[str]]], ...]:
 _compiled()  # at import: the action server does not start with a missing or wrong cue file
 
 
-def classify_enquiry(text: str) -> Dict[str, str]:
+def classify_enquiry(text: str) -> Dict[str, Optional[str]]:
     """Theme and enquirer always; topic only as a guess for when no intent says it ("other")."""
     text = text.lower().replace("’", "'")
     themes, enquirers, topics = _compiled()

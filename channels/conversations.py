@@ -379,6 +379,7 @@ class ConversationService:
             else:
                 return None
             if message is None:
+                assert key is not None  # each branch above sets a message or the key of one
                 text_ = say(key, conv.language, profile)
                 message = store_message(db, cid, "system", text_)
             return Turn(cid, conv.status, conv.language, [message], _handoff_view(conv))

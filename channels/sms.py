@@ -116,8 +116,11 @@ async def inbound(request: Request) -> Response:
     # Twilio is told to stop (429 with Retry-After) rather than being sent a reply to pay for.
     request.app.state.limits.sms_per_number.hit(sender)
     cid = await to_thread.run_sync(_open_conversation, sender)
-    if cid and _feedback_word(text) and await to_thread.run_sync(_is_closed, cid):
-        text = '/feedback{"answer": "%s"}' % _feedback_word(text)
+    word = _feedback_word(text)
+    if cid and word:
+        closed: bool = await to_thread.run_sync(_is_closed, cid)
+        if closed:
+            text = '/feedback{"answer": "%s"}' % word
     turn = await run_citizen_turn(request.app.state, cid, text, None, "sms")
     if cid is None:
         await to_thread.run_sync(_remember_number, turn.conversation_id, sender)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional, Union
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
@@ -57,13 +57,13 @@ def _to_conversation(pointer: str) -> Dict[str, Any]:
             for method, suffix in CONVERSATION_OPERATIONS}
 
 
-def _signed_in(*codes: int, write: bool = False, out: Any = None, also: Optional[Dict[int, Any]] = None,
+def _signed_in(*codes: int, write: bool = False, out: Any = None, also: Optional[Dict[Union[int, str], Any]] = None,
                links: Optional[Dict[str, Any]] = None, **described: str) -> Dict[str, Any]:
     """A route's documentation: it needs a session (and for a POST the CSRF header), answers 401
     without one and 403 to the wrong role (or a missing CSRF token), and these statuses of its own;
     `out` is the model its 200 answers with (the keys the route sets, validated by FastAPI)."""
-    scheme = {"session": [], "csrf": []} if write else {"session": []}
-    documented = {**(also or {}), **responses(401, 403, *codes, **described)}
+    scheme: Dict[str, List[str]] = {"session": [], "csrf": []} if write else {"session": []}
+    documented: Dict[Union[int, str], Any] = {**(also or {}), **responses(401, 403, *codes, **described)}
     extra: Dict[str, Any] = {}
     if out is not None:
         documented[200] = {"model": out, "description": "Successful Response", **({"links": links} if links else {})}
@@ -78,8 +78,12 @@ class LoginIn(BaseModel):
     _unicode = validator("username", "password", allow_reuse=True)(encodable)
 
 
+# Built outside the class: mypy reads pydantic's Field as a dataclass field and cannot check **kwargs there.
+_TEXT_FIELD = Field(..., description="1 to 4000 characters, not only spaces", **typed_text_schema(4000))
+
+
 class TextIn(BaseModel):
-    text: StrictStr = Field(..., description="1 to 4000 characters, not only spaces", **typed_text_schema(4000))
+    text: StrictStr = _TEXT_FIELD
 
     @validator("text")
     def _text(cls, v: str) -> str:
@@ -533,12 +537,11 @@ def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0
 def enquiry_stats(date_from: Optional[IsoDate] = Query(None, alias="from"),
                   date_to: Optional[IsoDate] = Query(None, alias="to"),
                   staff: Staff = Depends(PLANNER)) -> Dict[str, Any]:
-    today = dt.date.today()
-    date_to = date_to or today
-    date_from = date_from or date_to - dt.timedelta(days=30)
-    if date_from > date_to:
+    last: dt.date = date_to or dt.date.today()
+    first: dt.date = date_from or last - dt.timedelta(days=30)
+    if first > last:
         raise invalid(("query", "from"), "'from' must not be after 'to'")
-    return stats(date_from, date_to)
+    return stats(first, last)
 
 
 # -- live queue ------------------------------------------------------------------------------------

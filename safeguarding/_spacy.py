@@ -26,7 +26,7 @@ def _import_spacy():
         return
     hidden = [name for name in _HIDDEN if name not in sys.modules]
     for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail fast
+        sys.modules[name] = None  # makes `import name` fail fast
     try:
         import spacy  # noqa: F401
         import spacy.matcher  # noqa: F401

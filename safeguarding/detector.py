@@ -43,7 +43,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from ._spacy import Doc, Matcher, PhraseMatcher, new_vocab
 from .lexicon import (CONCERNS, DEFAULT_PATH, PLACEHOLDER, Chain, CompiledLexicon, CueInfo,
@@ -105,7 +105,7 @@ class _FastLane:
     everyday words it contains) was found, so common words like "my" or "he" cost nothing."""
 
     def __init__(self, vocab, chains: Dict[str, List[Chain]], common: FrozenSet[str]):
-        self.matcher = PhraseMatcher(vocab)
+        self.matcher = PhraseMatcher(vocab, attr="ORTH")  # spaCy's default; its stub makes attr required
         seg_ids: Dict[FrozenSet[Tuple[str, ...]], int] = {}
         phrase_ids: Dict[Tuple[str, ...], int] = {}
         self.seg_phrases: List[FrozenSet[int]] = []
@@ -127,8 +127,8 @@ class _FastLane:
 
         seg_cost = {sid: commonness(sid, seg) for seg, sid in seg_ids.items()}
         self.by_anchor: Dict[int, List[int]] = {}
-        for ci, (_, ids, _) in enumerate(self.chains):
-            anchor = min(ids, key=lambda i: seg_cost[i])
+        for ci, (_, chain_ids, _) in enumerate(self.chains):
+            anchor = min(chain_ids, key=lambda i: seg_cost[i])
             self.by_anchor.setdefault(anchor, []).append(ci)
         # phrases that belong to exactly the same segments share one PhraseMatcher key ("class")
         segs_of_phrase: Dict[int, List[int]] = {}
@@ -141,8 +141,8 @@ class _FastLane:
             class_of_phrase[pid] = class_ids.setdefault(tuple(sids), len(class_ids))
         self.seg_phrases = [frozenset(class_of_phrase[p] for p in pids) for pids in self.seg_phrases]
         self.anchors_of: Dict[int, Tuple[int, ...]] = {}
-        for sids, cid in class_ids.items():
-            anchors = tuple(s for s in sids if s in self.by_anchor)
+        for class_sids, cid in class_ids.items():
+            anchors = tuple(s for s in class_sids if s in self.by_anchor)
             if anchors:
                 self.anchors_of[cid] = anchors
         docs_of_class: Dict[int, List] = {}
@@ -169,7 +169,7 @@ class _FastLane:
                 occ[pid] = [(start, end)]
             else:
                 lst.append((start, end))
-        anchors = set()
+        anchors: Set[int] = set()
         anchors_of = self.anchors_of
         for pid in occ:
             a = anchors_of.get(pid)
@@ -286,11 +286,11 @@ class Detector:
         return self.lexicon.path
 
     def stats(self) -> Dict[str, int]:
-        out = {"cues": sum(1 for c in self.lexicon.cues.values() if c.kind == "cue"),
+        out: Dict[str, int] = {"cues": sum(1 for c in self.lexicon.cues.values() if c.kind == "cue"),
                "idioms": sum(1 for c in self.lexicon.cues.values() if c.kind == "not"),
                "patterns": self.lexicon.pattern_count}
         if self.engine == "fast":
-            out["phrases"] = sum(lane.phrase_count for lane in self._lanes.values())  # type: ignore[union-attr]
+            out["phrases"] = sum(lane.phrase_count for lane in self._lanes.values() if isinstance(lane, _FastLane))
         return out
 
     def _matches(self, lang: str, toks: List[str], exact_only: bool = False, mask_foreign: bool = False
@@ -404,7 +404,9 @@ class Detector:
     def _second_opinion(self, text: str, toks: List[str], flag: Flag) -> Flag:
         """A cue matched in words the learned screen finds nothing like a disclosure (below the
         examples' `confirm_below`): a possible concern, asked about first, not an urgent one."""
-        floor = self.learned.examples.confirm_below if self.learned is not None else 0.0
+        if self.learned is None:
+            return flag
+        floor = self.learned.examples.confirm_below
         if floor <= 0:
             return flag
         score = self.learned.risk(_LONG_RUN.sub(" ", text))
@@ -437,9 +439,10 @@ class Detector:
         for lang in self.lexicon.lanes:
             words, found = self._matches(lang, toks, exact_only=(lang == "cy" and not welsh),
                                          mask_foreign=(lang == "en" and welsh))
-            cues, idioms = [], []
+            cues: List[Dict[str, Any]] = []
+            idioms: List[Dict[str, Any]] = []
             for c, s, e in sorted(found, key=lambda x: (x[1], x[2])):
-                item = {"id": c.id, "concern": c.concern, "words": " ".join(words[s:e]), "start": s, "end": e}
+                item: Dict[str, Any] = {"id": c.id, "concern": c.concern, "words": " ".join(words[s:e]), "start": s, "end": e}
                 (idioms if c.kind == "not" else cues).append(item)
             for item in cues:
                 item["cancelled_by"] = sorted({i["id"] for i in idioms

@@ -30,11 +30,15 @@ MAX_TEXT = setting("max_message_chars")
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 
 
+# Built outside the class: mypy reads pydantic's Field as a dataclass field and cannot check **kwargs there.
+_TEXT_FIELD = Field(..., description=f"What the citizen typed, 1 to {MAX_TEXT} characters, not only spaces.",
+                    **typed_text_schema(MAX_TEXT))
+
+
 class ChatIn(BaseModel):
     conversation_id: Optional[str] = Field(None, regex=CONVERSATION_ID,
                                            description="Omit to start a new conversation.")
-    text: StrictStr = Field(..., description=f"What the citizen typed, 1 to {MAX_TEXT} characters, not only spaces.",
-                            **typed_text_schema(MAX_TEXT))
+    text: StrictStr = _TEXT_FIELD
     lang: Optional[Literal["en", "cy"]] = Field(None, description="en or cy; omit to keep the current language.")
 
     class Config:
@@ -153,7 +157,8 @@ async def chat_socket(ws: WebSocket) -> None:
                 sub = _resubscribe(service, ws, sub, conversation_id)
             elif kind == "message":
                 try:
-                    body = ChatIn(conversation_id=conversation_id, text=frame.get("text"), lang=frame.get("lang"))
+                    body = ChatIn.parse_obj({"conversation_id": conversation_id, "text": frame.get("text"),
+                                            "lang": frame.get("lang")})
                 except Exception as e:  # pydantic.ValidationError
                     await ws.send_json({"type": "error", "detail": _first_error(e)})
                     continue
@@ -206,7 +211,7 @@ def _resubscribe(service: ConversationService, ws: WebSocket, old, conversation_
 
 
 def _first_error(e: Exception) -> str:
-    errors = getattr(e, "errors", lambda: [])()
+    errors: List[Dict[str, Any]] = getattr(e, "errors", lambda: [])()
     if errors:
         return f"{'.'.join(str(p) for p in errors[0]['loc'])}: {errors[0]['msg']}"
     return str(e)
