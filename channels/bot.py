@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
-from iaa.payloads import read_custom, read_handoff
+from iaa.payloads import Enquiry, Handoff, read_custom, read_handoff
 from iaa.states import HandoffReason, Priority
 
 
@@ -23,8 +23,11 @@ class BotSilent(BotUnavailable):
 @dataclass
 class BotReply:
     messages: List[Dict[str, Any]] = field(default_factory=list)  # text, buttons, services
-    handoff: Optional[Dict[str, Any]] = None  # reason, priority, summary
-    enquiry: Dict[str, Any] = field(default_factory=dict)  # topic, theme, outcome, enquirer
+    # iaa.payloads' models, as the actions built them: one set of models from the action to the table.
+    handoff: Optional[Handoff] = None  # reason, priority, summary
+    # topic, theme, outcome, enquirer, area: the non-empty values of this turn's enquiry parts, merged
+    # (the keys set are exactly those: .dict(exclude_unset=True))
+    enquiry: Enquiry = field(default_factory=Enquiry)
     language: Optional[str] = None
 
 
@@ -35,9 +38,10 @@ def parse_rasa_messages(raw: List[Dict[str, Any]]) -> BotReply:
         # iaa.payloads' models, part by part: a part that does not fit is logged and left out.
         custom = read_custom(item.get("custom"))
         if custom.handoff is not None:
-            reply.handoff = custom.handoff.dict(exclude_unset=True)
+            reply.handoff = custom.handoff
         if custom.enquiry is not None:
-            reply.enquiry.update({k: v for k, v in custom.enquiry.dict().items() if v})
+            # already validated: copy(update=...) keeps the values and marks their keys set
+            reply.enquiry = reply.enquiry.copy(update={k: v for k, v in custom.enquiry.dict().items() if v})
         if custom.language is not None:
             reply.language = custom.language
         message: Dict[str, Any] = {"sender": "bot", "text": item.get("text") or custom.text or ""}
@@ -93,7 +97,7 @@ class BotClient:
             raise BotUnavailable("Rasa answered with JSON that is not a list of messages")
         reply = parse_rasa_messages([item for item in raw if isinstance(item, dict)])
         # Every turn of ours answers something; silence means an action failed (action server down).
-        if not reply.messages and not reply.handoff:
+        if not reply.messages and reply.handoff is None:
             raise BotSilent("Rasa returned no messages")
         return reply
 
@@ -125,7 +129,7 @@ class BotClient:
         if r.status_code != 200:
             raise BotUnavailable(f"Rasa answered HTTP {r.status_code}")
 
-    def paused_handoff(self, conversation_id: str) -> Optional[Dict[str, Any]]:
+    def paused_handoff(self, conversation_id: str) -> Optional[Handoff]:
         """If Rasa has paused this conversation for a handoff, the handoff it asked for (the
         last one its bot sent, or a plain request when none is found); else None."""
         try:
@@ -140,8 +144,8 @@ class BotClient:
             data = event.get("data") if isinstance(event, dict) and event.get("event") == "bot" else None
             custom = (data or {}).get("custom") if isinstance(data, dict) else None
             if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-                return read_handoff(custom["handoff"]).dict(exclude_unset=True)
-        return {"reason": HandoffReason.REQUESTED, "priority": Priority.NORMAL, "summary": {}}
+                return read_handoff(custom["handoff"])
+        return Handoff(reason=HandoffReason.REQUESTED, priority=Priority.NORMAL, summary={})
 
     def ready(self) -> Dict[str, Any]:
         """Rasa's own status (needs the token): is a model loaded?"""

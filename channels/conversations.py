@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
+from iaa.payloads import Enquiry as EnquiryCodes, Handoff
 from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.states import HANDED_OFF, HandoffReason, Outcome, Priority, Status
@@ -169,7 +170,7 @@ class ConversationService:
             return self._system_turn(cid, "bot_unavailable")
         return self._apply_bot_reply(cid, reply)
 
-    def _recover_handoff(self, cid: str, handoff: Dict[str, Any]) -> Turn:
+    def _recover_handoff(self, cid: str, handoff: Handoff) -> Turn:
         """Rasa paused the conversation for a handoff whose reply never reached us (the front
         door failed in between): queue it now, and tell the citizen what happens next."""
         log.error("conversation paused by Rasa but not queued; queueing it now")
@@ -212,7 +213,7 @@ class ConversationService:
                 # Briefly: a slow or hung Rasa must not hold up an urgent handoff.
                 reply = self.bot.send(cid, text, _metadata(language, channel, flag),
                                       timeout=SAFEGUARDING_BOT_TIMEOUT)
-                if reply.handoff and reply.handoff.get("reason") == HandoffReason.SAFEGUARDING:
+                if reply.handoff is not None and reply.handoff.reason == HandoffReason.SAFEGUARDING:
                     return self._apply_bot_reply(cid, reply)
                 log.error("safeguarding flag not handed off by the bot; the front door hands off")
             except BotUnavailable as e:
@@ -312,12 +313,13 @@ class ConversationService:
             summary.update(concern=concerns[0], concerns=concerns,
                            theme=flag.theme if len(concerns) == 1 else summary.get("theme") or flag.theme)
             if conv.status in (Status.BOT, Status.CLOSED):  # reopened, if closed
-                state.start_handoff(conv, {"reason": HandoffReason.SAFEGUARDING, "priority": Priority.URGENT,
-                                           "summary": summary}, state.Actor.FRONT_DOOR)
+                state.start_handoff(conv, Handoff(reason=HandoffReason.SAFEGUARDING, priority=Priority.URGENT,
+                                                  summary=summary), state.Actor.FRONT_DOOR)
             else:  # already waiting or with staff: raise it to the top of the queue
                 state.raise_to_urgent(conv, summary)
             if conv.enquiry is not None:
-                _update_enquiry(conv.enquiry, {"theme": flag.theme}, conv.language)
+                # the detector's theme, as it always was (construct: not re-checked on this urgent path)
+                _update_enquiry(conv.enquiry, EnquiryCodes.construct(theme=flag.theme), conv.language)
             messages: List[Dict[str, Any]] = []
             if tell_citizen:
                 # In the language the person wrote it in (an SMS has no language chosen).
@@ -422,7 +424,7 @@ class ConversationService:
             enquiry = conv.enquiry
             if enquiry is not None:
                 _update_enquiry(enquiry, reply.enquiry, conv.language)
-            if reply.handoff and conv.status == Status.BOT:
+            if reply.handoff is not None and conv.status == Status.BOT:
                 reason = state.start_handoff(conv, reply.handoff, state.Actor.BOT)
                 if (conv.channel == "web" and reason is not HandoffReason.SAFEGUARDING
                         and not self.profile().is_open()):
@@ -461,11 +463,11 @@ def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool =
     return {"language": language, "channel": channel, "safeguarding": verdict}
 
 
-def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> None:
+def _update_enquiry(enquiry: Enquiry, found: EnquiryCodes, language: str) -> None:
     enquiry.language_delivered = language
-    unmet = found.get("outcome") == Outcome.NO_SERVICE_FOUND
+    unmet = found.outcome == Outcome.NO_SERVICE_FOUND
     for dim in ("theme", "topic", "enquirer", "area"):
-        value = found.get(dim)
+        value = getattr(found, dim)
         # Once an unmet need is recorded, its area stays (a later search elsewhere that found
         # something is not where the gap is), unless another unmet need is reported.
         if dim == "area" and enquiry.unmet_need and not unmet:
@@ -474,5 +476,5 @@ def _update_enquiry(enquiry: Enquiry, found: Dict[str, Any], language: str) -> N
             setattr(enquiry, dim, value)
     if unmet:  # kept apart from the outcome, which a handoff later outranks
         enquiry.unmet_need = True
-    if found.get("outcome"):
-        state.raise_outcome(enquiry, found["outcome"])
+    if found.outcome:
+        state.raise_outcome(enquiry, found.outcome)

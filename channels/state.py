@@ -21,6 +21,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from iaa.models import Conversation, Enquiry, Message, utcnow
+from iaa.payloads import Handoff
 from iaa.states import (HANDED_OFF, HANDOFF_OUTCOME, OUTCOME_WEIGHT, Actor, HandoffReason, Outcome,
                         Priority, StaffOutcome, Status, transition)
 
@@ -40,21 +41,22 @@ def open_conversation(db: Session, channel: str, language: str, enquiry: Optiona
     return conv
 
 
-def start_handoff(conv: Conversation, handoff: Mapping[str, Any], actor: Actor) -> HandoffReason:
+def start_handoff(conv: Conversation, handoff: Handoff, actor: Actor) -> HandoffReason:
     """Into the staff queue: from the bot (the dialogue model asked, or the front door hands off
     itself), or reopened after closing (a disclosure after the end). The enquiry record's
-    outcome rises to the handoff's."""
+    outcome rises to the handoff's. A bot's handoff that did not fit arrives as a plain request
+    (iaa.payloads.read_handoff); an unknown reason that got past the model is treated the same."""
     status = transition(conv.status, Status.WAITING, actor)
     try:
-        reason = HandoffReason(handoff.get("reason"))
+        reason = HandoffReason(handoff.reason)
     except ValueError:
-        log.error("bot asked for a handoff with unknown reason %r; treating as requested", handoff.get("reason"))
+        log.error("bot asked for a handoff with unknown reason %r; treating as requested", handoff.reason)
         reason = HandoffReason.REQUESTED
     conv.status = status
     conv.handoff_reason = reason
     conv.priority = (Priority.URGENT if reason is HandoffReason.SAFEGUARDING
-                     or handoff.get("priority") == Priority.URGENT else Priority.NORMAL)
-    conv.handoff_summary = handoff.get("summary") or {}
+                     or handoff.priority == Priority.URGENT else Priority.NORMAL)
+    conv.handoff_summary = handoff.summary or {}
     conv.waiting_since = utcnow()
     if conv.enquiry is not None:
         raise_outcome(conv.enquiry, HANDOFF_OUTCOME[reason])

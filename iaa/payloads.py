@@ -56,7 +56,7 @@ class Enquiry(_Payload):
     topic: Optional[str] = None
     enquirer: Optional[str] = None
     outcome: Optional[str] = None
-    area: Optional[str] = Field(None, description="the town asked about (free text, not a code)")
+    area: Optional[str] = Field(default=None, description="the town asked about (free text, not a code)")  # default= by name: mypy sees it
 
     _theme = _code_of("theme")
     _topic = _code_of("topic")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from iaa.payloads import Handoff, read_handoff
 from iaa.states import (HANDOFF_OUTCOME, OUTCOME_WEIGHT, TRANSITIONS, Actor, HandoffReason,
                         IllegalTransition, Outcome, Priority, StaffOutcome, Status, may, transition)
 
@@ -185,11 +186,11 @@ def test_the_owners_changes_follow_the_table():
     from channels import state
 
     conv = _conv("bot")
-    assert state.start_handoff(conv, {"reason": "advice"}, Actor.BOT) is HandoffReason.ADVICE
+    assert state.start_handoff(conv, Handoff(reason="advice"), Actor.BOT) is HandoffReason.ADVICE
     assert (conv.status, conv.priority, conv.handoff_reason) == ("waiting", "normal", "advice")
     assert conv.waiting_since is not None and conv.handoff_summary == {}
     with pytest.raises(IllegalTransition):  # already waiting: the bot cannot hand it off again
-        state.start_handoff(conv, {"reason": "requested"}, Actor.BOT)
+        state.start_handoff(conv, Handoff(reason="requested"), Actor.BOT)
     with pytest.raises(IllegalTransition):  # nobody holds it
         state.release(conv)
     state.raise_to_urgent(conv, {"concern": "domestic_abuse"})
@@ -208,8 +209,8 @@ def test_the_owners_changes_follow_the_table():
         state.close(conv, StaffOutcome.ADVICE)
     # a disclosure after the end reopens it, urgent; only the front door does that
     with pytest.raises(IllegalTransition):
-        state.start_handoff(conv, {"reason": "requested"}, Actor.BOT)
-    state.start_handoff(conv, {"reason": "safeguarding"}, Actor.FRONT_DOOR)
+        state.start_handoff(conv, Handoff(reason="requested"), Actor.BOT)
+    state.start_handoff(conv, Handoff(reason="safeguarding"), Actor.FRONT_DOOR)
     assert (conv.status, conv.priority) == ("waiting", "urgent")
 
     conv = _conv("with_staff", assigned_to=1, priority="urgent", handoff_reason="safeguarding",
@@ -226,7 +227,9 @@ def test_an_unknown_handoff_reason_is_a_request_and_outcomes_only_rise():
     from iaa.models import Enquiry
 
     conv = _conv("bot", enquiry=Enquiry(outcome="signposted"))
-    assert state.start_handoff(conv, {"reason": "chat", "priority": "urgent"}, Actor.BOT) is HandoffReason.REQUESTED
+    # a handoff that does not fit is still a handoff: read as a plain request, urgent if it said so
+    assert state.start_handoff(conv, read_handoff({"reason": "chat", "priority": "urgent"}), Actor.BOT) \
+        is HandoffReason.REQUESTED
     assert conv.priority == "urgent" and conv.enquiry.outcome == "handoff_requested"
     state.raise_outcome(conv.enquiry, "information_given")  # lighter: kept as it was
     assert conv.enquiry.outcome == "handoff_requested"

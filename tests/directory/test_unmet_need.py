@@ -14,6 +14,7 @@ from iaa.db import make_engine, session_scope
 from tests import factories
 from frontdoor.migrate import alembic_config, upgrade
 from iaa.models import Conversation, Enquiry
+from iaa.payloads import Enquiry as Codes, Handoff
 from iaa.profile import cached_profile
 from iaa.settings import ROOT
 
@@ -38,11 +39,11 @@ def _enquiry(cid: str) -> Enquiry:
 
 def test_accepting_a_person_after_nothing_was_found_keeps_the_unmet_need():
     service, cid = _service(), _conversation()
-    service._apply_bot_reply(cid, BotReply(messages=[{"text": "Nothing fits"}], enquiry=NOTHING_FOUND))
+    service._apply_bot_reply(cid, BotReply(messages=[{"text": "Nothing fits"}], enquiry=Codes(**NOTHING_FOUND)))
     record = _enquiry(cid)
     assert (record.outcome, record.unmet_need, record.area) == ("no_service_found", True, "Llandeilo")
     service._apply_bot_reply(cid, BotReply(messages=[{"text": "Passing you on"}],
-                                           handoff={"reason": "requested", "priority": "normal"}))
+                                           handoff=Handoff(reason="requested", priority="normal")))
     record = _enquiry(cid)
     assert record.outcome == "handoff_requested"
     assert (record.unmet_need, record.theme, record.area) == (True, "older_people", "Llandeilo")
@@ -50,19 +51,19 @@ def test_accepting_a_person_after_nothing_was_found_keeps_the_unmet_need():
 
 def test_a_later_search_that_finds_something_elsewhere_keeps_the_unmet_needs_area():
     service, cid = _service(), _conversation()
-    service._apply_bot_reply(cid, BotReply(enquiry=NOTHING_FOUND))
-    service._apply_bot_reply(cid, BotReply(enquiry={"topic": "find_service", "area": "Cardigan",
-                                                    "outcome": "signposted"}))
+    service._apply_bot_reply(cid, BotReply(enquiry=Codes(**NOTHING_FOUND)))
+    service._apply_bot_reply(cid, BotReply(enquiry=Codes(topic="find_service", area="Cardigan",
+                                                         outcome="signposted")))
     record = _enquiry(cid)
     assert (record.unmet_need, record.area, record.outcome) == (True, "Llandeilo", "no_service_found")
     # Another unmet need is where the gap is now.
-    service._apply_bot_reply(cid, BotReply(enquiry={**NOTHING_FOUND, "area": "Lampeter"}))
+    service._apply_bot_reply(cid, BotReply(enquiry=Codes(**{**NOTHING_FOUND, "area": "Lampeter"})))
     assert _enquiry(cid).area == "Lampeter"
 
 
 def test_an_enquiry_that_found_something_has_no_unmet_need():
     service, cid = _service(), _conversation()
-    service._apply_bot_reply(cid, BotReply(enquiry={"topic": "find_service", "area": "Cardigan", "outcome": "signposted"}))
+    service._apply_bot_reply(cid, BotReply(enquiry=Codes(topic="find_service", area="Cardigan", outcome="signposted")))
     assert (_enquiry(cid).unmet_need, _enquiry(cid).area) == (False, "Cardigan")
 
 
