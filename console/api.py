@@ -1,39 +1,36 @@
-"""Console routes: sign-in, the live queue, conversation actions, audit, planners' statistics."""
+"""Console routes: sign-in, the live queue, conversation actions, audit, planners' statistics.
+The safeguarding-flag routes are in console/flag_api.py, included in this router."""
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Dict, List, Literal, Optional
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
-from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field, StrictStr, validator
 from sqlalchemy import func, select
 
 from iaa.db import read_scope, session_scope
 from iaa.errors import invalid, responses
-from iaa.openapi import link
 from iaa.headers import websocket_origin_allowed
 from iaa.settings import get_settings
 from iaa.states import Priority, Status
 from iaa.texts import fill
 from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
 
-from . import auth, flags
+from . import auth, flag_api
 from .auth import COOKIE, LoginRefused, Staff, require
-from .desk import STAFF_OUTCOMES, DeskError, StaffDesk, stats
+from .desk import STAFF_OUTCOMES, StaffDesk, stats
+from .flag_api import FlagOut
+from .routing import ADMIN, MAX_ID, PLANNER, STAFF, desk_of, run_desk, signed_in, to_conversation
 from iaa.models import AuditEntry
 
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(tags=["console"])
-STAFF = require("staff", "admin")
-PLANNER = require("planner", "admin")
-ADMIN = require("admin")
 SESSION_RECHECK_SECONDS = 10
-MAX_ID = 2**53 - 1  # ids and offsets: SQLite holds 2**63 - 1; JSON numbers are exact to 2**53
 
 # The sign-in the OpenAPI document declares (iaa/openapi.py adds them to its components).
 SECURITY_SCHEMES = {
@@ -44,31 +41,6 @@ SECURITY_SCHEMES = {
 }
 
 
-CONVERSATION_OPERATIONS = (("get", ""), ("post", "/claim"), ("post", "/reply"), ("post", "/notes"),
-                           ("post", "/release"), ("post", "/transfer"), ("post", "/return-to-bot"),
-                           ("post", "/close"))
-
-
-def _to_conversation(pointer: str) -> Dict[str, Any]:
-    """OpenAPI links from a response naming a conversation (its id at `pointer`) to what staff can
-    do with it: schemathesis follows them."""
-    return {f"{method}{suffix.replace('/', '_') or '_conversation'}":
-            link("/console/api/conversations/{cid}" + suffix, method, cid=pointer)
-            for method, suffix in CONVERSATION_OPERATIONS}
-
-
-def _signed_in(*codes: int, write: bool = False, out: Any = None, also: Optional[Dict[Union[int, str], Any]] = None,
-               links: Optional[Dict[str, Any]] = None, **described: str) -> Dict[str, Any]:
-    """A route's documentation: it needs a session (and for a POST the CSRF header), answers 401
-    without one and 403 to the wrong role (or a missing CSRF token), and these statuses of its own;
-    `out` is the model its 200 answers with (the keys the route sets, validated by FastAPI)."""
-    scheme: Dict[str, List[str]] = {"session": [], "csrf": []} if write else {"session": []}
-    documented: Dict[Union[int, str], Any] = {**(also or {}), **responses(401, 403, *codes, **described)}
-    extra: Dict[str, Any] = {}
-    if out is not None:
-        documented[200] = {"model": out, "description": "Successful Response", **({"links": links} if links else {})}
-        extra.update(response_model=out, response_model_exclude_unset=True)
-    return {"responses": documented, "openapi_extra": {"security": [scheme]}, **extra}
 
 
 class LoginIn(BaseModel):
@@ -96,78 +68,6 @@ class TransferIn(BaseModel):
 
 class CloseIn(BaseModel):
     outcome: StrictStr = Field(..., description=" | ".join(STAFF_OUTCOMES), enum=list(STAFF_OUTCOMES))
-
-
-class ReviewIn(BaseModel):
-    review: Literal["real", "false_alarm"]
-
-
-class NameOut(BaseModel):
-    name: str
-
-
-class FlagOut(BaseModel):
-    """Why a message was flagged (a cue id, or "learned" and its score), never its words."""
-    id: int
-    conversation_id: Optional[str] = Field(None, description="null once the conversation is purged")
-    message_id: Optional[int]
-    at: Optional[str]
-    channel: str
-    tier: str = Field(..., description="urgent | check")
-    concern: str
-    theme: str
-    language: str
-    cue: str = Field(..., description='a lexicon cue id, or "learned"')
-    score: Optional[float] = Field(None, description="the learned screen's chance of risk")
-    in_context: bool = Field(..., description="flagged only when read with the previous message")
-    answer: Optional[str] = Field(None, description="the citizen's answer to a check-in: yes | no | other")
-    review: Optional[str] = Field(None, description="real | false_alarm")
-    reviewed_at: Optional[str]
-    reviewed_by: Optional[NameOut]
-
-
-class FlagReviewOut(BaseModel):
-    flag: FlagOut
-
-
-class FlagListOut(BaseModel):
-    flags: List[FlagOut]
-    total: int
-
-
-class AnswersOut(BaseModel):
-    yes: int
-    no: int
-    other: int
-
-
-class FlagCountsOut(BaseModel):
-    flags: int
-    urgent: int
-    check: int
-    real: int
-    false_alarm: int
-    not_reviewed: int
-    answers: AnswersOut = Field(..., description="check-ins answered yes, no or otherwise")
-    precision: Optional[float] = Field(..., description="real / (real + false_alarm); null when none reviewed")
-
-
-class FlagWeekOut(FlagCountsOut):
-    week: str = Field(..., description="ISO week, e.g. 2026-W49")
-    starts: dt.date
-
-
-class FlagCueOut(FlagCountsOut):
-    cue: str
-    tier: str
-
-
-class FlagWeeksOut(BaseModel):
-    first_day: dt.date
-    last_day: dt.date
-    weeks: List[FlagWeekOut]
-    total: FlagCountsOut
-    cues: List[FlagCueOut] = Field(..., description="most false alarms first")
 
 
 # -- what the other routes answer: each route's response_model (the routes build dicts; FastAPI
@@ -312,17 +212,6 @@ class StatsOut(BaseModel):
     unmet_need_by_area: Dict[str, int]
 
 
-def _desk(request) -> StaffDesk:
-    return request.app.state.desk
-
-
-async def _run(fn, *args):
-    try:
-        return await to_thread.run_sync(fn, *args)
-    except DeskError as e:
-        raise HTTPException(e.status, e.detail)
-
-
 # -- pages -------------------------------------------------------------------------------------
 
 def _page(name: str, request: Request, roles: tuple) -> Response:
@@ -387,7 +276,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> Dict[str
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
-@router.post("/console/api/logout", status_code=204, response_class=Response, **_signed_in(write=True))
+@router.post("/console/api/logout", status_code=204, response_class=Response, **signed_in(write=True))
 def logout(request: Request, staff: Staff = Depends(require("staff", "planner", "admin"))) -> Response:
     auth.logout(request.cookies.get(COOKIE, ""))
     with session_scope() as db:
@@ -397,131 +286,87 @@ def logout(request: Request, staff: Staff = Depends(require("staff", "planner", 
     return response
 
 
-@router.get("/console/api/me", **_signed_in(out=SessionOut))
+@router.get("/console/api/me", **signed_in(out=SessionOut))
 def me(staff: Staff = Depends(require("staff", "planner", "admin"))) -> Dict[str, Any]:
     return {"user": staff.public(), "csrf_token": staff.csrf_token}
 
 
 # -- queue and conversations ---------------------------------------------------------------------
 
-@router.get("/console/api/queue", **_signed_in(out=QueueOut, links=_to_conversation("/conversations/0/id")))
+@router.get("/console/api/queue", **signed_in(out=QueueOut, links=to_conversation("/conversations/0/id")))
 async def queue(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"conversations": await _run(_desk(request).queue)}
+    return {"conversations": await run_desk(desk_of(request).queue)}
 
 
 @router.get("/console/api/conversations/{cid}",
-            **_signed_in(404, out=ConversationOut, d404="No such conversation",
-                         links=_to_conversation("/conversation/id")))
+            **signed_in(404, out=ConversationOut, d404="No such conversation",
+                        links=to_conversation("/conversation/id")))
 async def conversation(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return await _run(_desk(request).conversation, staff, cid)
+    return await run_desk(desk_of(request).conversation, staff, cid)
 
 
 @router.post("/console/api/conversations/{cid}/claim",
-              **_signed_in(404, 409, 502, write=True, out=ClaimedOut, links=_to_conversation("/conversation/id")))
+              **signed_in(404, 409, 502, write=True, out=ClaimedOut, links=to_conversation("/conversation/id")))
 async def claim(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"conversation": await _run(_desk(request).claim, staff, cid)}
+    return {"conversation": await run_desk(desk_of(request).claim, staff, cid)}
 
 
-@router.post("/console/api/conversations/{cid}/reply", **_signed_in(404, 409, 502, write=True, out=ReplyOut))
+@router.post("/console/api/conversations/{cid}/reply", **signed_in(404, 409, 502, write=True, out=ReplyOut))
 async def reply(cid: str, body: TextIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"message": await _run(_desk(request).reply, staff, cid, body.text)}
+    return {"message": await run_desk(desk_of(request).reply, staff, cid, body.text)}
 
 
-@router.post("/console/api/conversations/{cid}/notes", **_signed_in(404, write=True, out=NoteAddedOut))
+@router.post("/console/api/conversations/{cid}/notes", **signed_in(404, write=True, out=NoteAddedOut))
 async def note(cid: str, body: TextIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"note": await _run(_desk(request).note, staff, cid, body.text)}
+    return {"note": await run_desk(desk_of(request).note, staff, cid, body.text)}
 
 
-@router.post("/console/api/conversations/{cid}/release", **_signed_in(404, 409, 502, write=True, out=StatusOut))
+@router.post("/console/api/conversations/{cid}/release", **signed_in(404, 409, 502, write=True, out=StatusOut))
 async def release(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
-    await _run(_desk(request).release, staff, cid)
+    await run_desk(desk_of(request).release, staff, cid)
     return {"status": Status.WAITING}
 
 
-@router.post("/console/api/conversations/{cid}/transfer", **_signed_in(404, 409, 502, write=True, out=StatusOut))
+@router.post("/console/api/conversations/{cid}/transfer", **signed_in(404, 409, 502, write=True, out=StatusOut))
 async def transfer(cid: str, body: TransferIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
-    await _run(_desk(request).transfer, staff, cid, body.username)
+    await run_desk(desk_of(request).transfer, staff, cid, body.username)
     return {"status": Status.WITH_STAFF}
 
 
 @router.post("/console/api/conversations/{cid}/return-to-bot",
-              **_signed_in(404, 409, 502, 503, write=True, out=StatusOut))
+              **signed_in(404, 409, 502, 503, write=True, out=StatusOut))
 async def return_to_bot(cid: str, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
-    await _run(_desk(request).return_to_bot, staff, cid)
+    await run_desk(desk_of(request).return_to_bot, staff, cid)
     return {"status": Status.BOT}
 
 
-@router.post("/console/api/conversations/{cid}/close", **_signed_in(404, 409, 502, write=True, out=StatusOut))
+@router.post("/console/api/conversations/{cid}/close", **signed_in(404, 409, 502, write=True, out=StatusOut))
 async def close(cid: str, body: CloseIn, request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, str]:
-    await _run(_desk(request).close, staff, cid, body.outcome)
+    await run_desk(desk_of(request).close, staff, cid, body.outcome)
     return {"status": Status.CLOSED}
 
 
-@router.get("/console/api/canned-replies", **_signed_in(out=CannedRepliesOut))
+@router.get("/console/api/canned-replies", **signed_in(out=CannedRepliesOut))
 def canned_replies(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
     profile = request.app.state.profile()
     return {"replies": [{"id": r["id"], "title": r["title"], "text": fill(r["text"], profile)}
                         for r in request.app.state.canned_replies]}
 
 
-@router.get("/console/api/staff", **_signed_in(out=StaffListOut))
+@router.get("/console/api/staff", **signed_in(out=StaffListOut))
 async def staff_list(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"staff": await _run(_desk(request).staff_list)}
+    return {"staff": await run_desk(desk_of(request).staff_list)}
 
 
 # -- safeguarding flags -----------------------------------------------------------------------
 
-_EXAMPLE = {"lang": {"enum": ["en", "cy"]}, "kind": {"const": "from_review"}, "text": {"type": "string"}}
-# The export's YAML document (after its comment header), as the OpenAPI document describes it.
-EXPORT_SCHEMA = {
-    "type": "object", "required": ["risky", "benign"], "additionalProperties": False,
-    "properties": {
-        "risky": {"type": "array", "items": {"type": "object", "additionalProperties": False,
-                                             "required": ["concern", "lang", "kind", "text"],
-                                             "properties": {"concern": {"type": "string"}, **_EXAMPLE}}},
-        "benign": {"type": "array", "items": {"type": "object", "additionalProperties": False,
-                                              "required": ["lang", "kind", "text"], "properties": _EXAMPLE}},
-    },
-}
-
-
-@router.post("/console/api/flags/{flag_id}/review", response_model=FlagReviewOut,
-              **_signed_in(404, write=True, d404="No such flag"))
-async def review_flag(body: ReviewIn, request: Request, flag_id: int = PathParam(..., ge=1, le=MAX_ID),
-                      staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"flag": await _run(_desk(request).review_flag, staff, flag_id, body.review)}
-
-
-@router.get("/console/api/safeguarding/weeks", response_model=FlagWeeksOut, **_signed_in())
-async def flag_weeks(request: Request, weeks: int = Query(12, ge=1, le=104),
-                     staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    timezone = request.app.state.profile().opening_hours.timezone
-    return await to_thread.run_sync(flags.weeks, weeks, timezone)
-
-
-@router.get("/console/api/safeguarding/flags", response_model=FlagListOut,
-            **_signed_in(also={200: {"description": "Successful Response", "links": {
-                "review": link("/console/api/flags/{flag_id}/review", "post", flag_id="/flags/0/id"),
-                **_to_conversation("/flags/0/conversation_id")}}}))
-async def flag_list(reviewed: Optional[bool] = Query(None, description="false: only those not yet reviewed"),
-                    limit: int = Query(50, ge=1, le=500), staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return await to_thread.run_sync(flags.recent, reviewed, limit)
-
-
-@router.get("/console/api/safeguarding/export", response_class=Response,
-            **_signed_in(also={200: {"content": {"text/yaml": {"schema": EXPORT_SCHEMA}},
-                                     "description": "candidate labelled examples, for a person to check"}}))
-async def flag_export(since: Optional[IsoDate] = Query(None, description="only flags reviewed on or after"),
-                      staff: Staff = Depends(ADMIN)) -> Response:
-    text = await to_thread.run_sync(flags.export, staff, since)
-    name = f"safeguarding-candidates-{dt.date.today().isoformat()}.yml"
-    return Response(text, media_type="text/yaml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+# (their routes: console/flag_api.py, included here so the paths keep their order)
+router.include_router(flag_api.router)
 
 
 # -- admin and planners --------------------------------------------------------------------------
 
-@router.get("/console/api/audit", **_signed_in(out=AuditOut))
+@router.get("/console/api/audit", **signed_in(out=AuditOut))
 def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
               staff: Staff = Depends(ADMIN)) -> Dict[str, Any]:
     with read_scope() as db:
@@ -533,7 +378,7 @@ def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0
     return {"entries": entries, "total": total}
 
 
-@router.get("/console/api/stats", **_signed_in(out=StatsOut))
+@router.get("/console/api/stats", **signed_in(out=StatsOut))
 def enquiry_stats(date_from: Optional[IsoDate] = Query(None, alias="from"),
                   date_to: Optional[IsoDate] = Query(None, alias="to"),
                   staff: Staff = Depends(PLANNER)) -> Dict[str, Any]:
