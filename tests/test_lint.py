@@ -14,7 +14,7 @@ def test_ruff_finds_nothing():
 
 
 def test_mypy_finds_nothing():
-    """mypy over the files pyproject.toml's [tool.mypy] names (the foundation and the assembly)."""
+    """mypy over the files pyproject.toml's [tool.mypy] names: every package of ours."""
     mypy = ROOT / ".venv" / "bin" / "mypy"
     command = [str(mypy)] if mypy.exists() else [sys.executable, "-m", "mypy"]
     result = subprocess.run([*command, "--config-file", str(ROOT / "pyproject.toml")], cwd=ROOT,
