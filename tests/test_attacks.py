@@ -225,7 +225,10 @@ def test_health_the_console_and_a_disclosure_never_queue_behind_chats(guarded):
 # -- headers and origins ----------------------------------------------------------------------
 
 PAGES = ["/", "/widget", "/console/login", "/console", "/static/widget.js", "/static/embed.js", "/static/widget.css",
-         "/static/widget-strings.json",
+         "/static/widget-strings.json", "/static/widget-assets.js", "/static/widget-render.js", "/static/widget-ui.js",
+         "/static/widget-transport.js", "/static/widget-conversation.js", "/console/static/console.js",
+         "/console/static/console-live.js", "/console/static/console-queue.js",
+         "/console/static/console-conversation.js", "/console/static/console-actions.js",
          "/healthz", "/openapi.json", "/api/chat/" + "0" * 32 + "/messages"]
 
 

@@ -1,4 +1,4 @@
-"""Browser tests of the citizen chat widget (channels/web/static/widget.js) on the demo page.
+"""Browser tests of the citizen chat widget (channels/web/static/widget*.js) on the demo page.
 
 They drive headless Chromium through Playwright against a running front door with a real
 trained Rasa behind it; the fixtures `frontdoor_url` and `browser_page` come from
