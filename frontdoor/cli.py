@@ -38,6 +38,8 @@ def cmd_profile_check(args: argparse.Namespace) -> int:
         last = max(holidays).isoformat() if holidays else "none"
         print(f"warning: bank holidays are listed only up to {last}; add the next year's, or the "
               "bot will say the office is open on those days", file=sys.stderr)
+    for warning in profile.warnings(dt.date.today()):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -47,6 +47,10 @@ class IAAContact(Strict):
     email: str = Field(..., regex=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     website: HttpUrl
     textphone: Optional[str] = None
+    # A British Sign Language video relay or video call service, if the council has one.
+    bsl_video_url: Optional[HttpUrl] = None
+    # How soon, while the office is open, a member of staff usually joins a handed-off chat.
+    typical_reply_minutes: int = Field(..., ge=1, le=480)
 
     _phones = validator("phone", "textphone", allow_reuse=True)(lambda v: v and _phone(v))
 
@@ -119,6 +123,46 @@ class Charges(Strict):
     residential_capital_limit_gbp: float = Field(..., ge=0)
     assistance_flat_rate_gbp: float = Field(0, ge=0, le=1000)
 
+    @validator("year")
+    def _consecutive(cls, v: str) -> str:
+        first, second = int(v[:4]), int(v[5:])
+        if (first + 1) % 100 != second:
+            raise ValueError(f"{v!r} is not a financial year like 2026-27")
+        return v
+
+    def year_ends(self) -> dt.date:
+        """The last day of the financial year the figures are for (31 March of its second year)."""
+        return dt.date(int(self.year[:4]) + 1, 3, 31)
+
+    def out_of_date(self, today: Optional[dt.date] = None) -> bool:
+        return (today or dt.date.today()) > self.year_ends()
+
+
+class Contact(Strict):
+    """A service the bot points people to: the council's own, or a national body."""
+    name: str = Field(..., min_length=2, max_length=120)
+    name_cy: str = Field(..., min_length=2, max_length=120)
+    phone: str
+    website: HttpUrl
+    _phone = validator("phone", allow_reuse=True)(_phone)
+
+
+class Contacts(Strict):
+    """Other services the bot's information answers name (Code of Practice paras 375-376: link
+    to other information and advice services, such as the family information service)."""
+    family_information_service: Contact
+    welfare_rights: Contact
+    independent_advice: Contact
+    equipment_adaptations: Contact
+    housing_options: Contact
+    childrens_commissioner: Contact
+    ombudsman: Contact
+    care_inspectorate: Contact
+    public_guardian: Contact
+    dewis_website: HttpUrl
+    # Where to find the council for another address (GOV.UK's postcode search).
+    find_council_website: HttpUrl
+
 
 class Retention(Strict):
     bot_only_conversation_days: int = Field(..., ge=1, le=3650)
@@ -134,6 +178,7 @@ class CouncilProfile(Strict):
     opening_hours: OpeningHours
     helplines: List[Helpline]
     charges: Charges
+    contacts: Contacts
     retention: Retention
 
     @validator("helplines")
@@ -204,19 +249,77 @@ class CouncilProfile(Strict):
     def helplines_for(self, concern: str) -> List[Helpline]:
         return [h for h in self.helplines if concern in h.concerns]
 
+    def assistance_charge_sentence(self, language: str = "en") -> str:
+        """A sentence on the flat-rate charge for assistance, or "" when the council sets none.
+        It starts with a space, so a response can put it straight after another sentence."""
+        rate = self.charges.assistance_flat_rate_gbp
+        if rate <= 0:
+            return ""
+        amount = _money(rate)
+        if language == "cy":
+            return (f" Gall y cyngor godi tâl cyfradd unffurf isel o {amount} ar oedolion am gymorth"
+                    " (help i drefnu gofal a chymorth). Nid yw plant byth yn talu.")
+        return (f" The council may charge adults a low flat rate of {amount} for assistance (help to"
+                " arrange care and support). Children are never charged.")
+
+    def typical_reply(self, language: str = "en") -> str:
+        """How soon staff usually reply in hours, in words: '20 minutes', '1 hour', '2 awr'."""
+        minutes = self.iaa.typical_reply_minutes
+        if minutes < 60 or minutes % 60:
+            return f"{minutes} munud" if language == "cy" else f"{minutes} minutes"
+        hours = minutes // 60
+        if language == "cy":
+            return f"{hours} awr"
+        return "1 hour" if hours == 1 else f"{hours} hours"
+
     def template_values(self) -> Dict[str, str]:
-        """Values the bot's responses may use, e.g. {iaa_phone}."""
-        return {
+        """Values the bot's responses may use, e.g. {iaa_phone}. Every value is a string (an
+        optional one is "" when the profile leaves it out)."""
+        values = {
             "council_name": self.council.name,
             "iaa_phone": self.iaa.phone,
             "iaa_email": self.iaa.email,
             "iaa_website": str(self.iaa.website),
+            "textphone_sentence": f" Textphone: {self.iaa.textphone}." if self.iaa.textphone else "",
+            "bsl_sentence": (f" British Sign Language users can contact us by video: {self.iaa.bsl_video_url}."
+                             if self.iaa.bsl_video_url else ""),
+            "typical_reply": self.typical_reply("en"),
+            "typical_reply_cy": self.typical_reply("cy"),
             "edt_phone": self.emergency_duty_team.phone,
             "opening_hours": self.hours_text(),
-            "max_weekly_charge": f"£{self.charges.max_weekly_charge_gbp:,.0f}",
-            "capital_limit": f"£{self.charges.residential_capital_limit_gbp:,.0f}",
+            "max_weekly_charge": _money(self.charges.max_weekly_charge_gbp),
+            "capital_limit": _money(self.charges.residential_capital_limit_gbp),
             "charges_year": self.charges.year,
+            "assistance_charge_sentence": self.assistance_charge_sentence("en"),
+            "assistance_charge_sentence_cy": self.assistance_charge_sentence("cy"),
+            "dewis_website": str(self.contacts.dewis_website),
+            "find_council_website": str(self.contacts.find_council_website),
         }
+        for key in CONTACT_KEYS:
+            contact: Contact = getattr(self.contacts, key)
+            values[f"{key}_name"] = contact.name
+            values[f"{key}_name_cy"] = contact.name_cy
+            values[f"{key}_phone"] = contact.phone
+            values[f"{key}_website"] = str(contact.website)
+        return values
+
+    def warnings(self, today: Optional[dt.date] = None) -> List[str]:
+        """Things a valid profile should still have put right soon (`iaa profile check`)."""
+        found = []
+        today = today or dt.date.today()
+        if self.charges.out_of_date(today):
+            found.append(f"the charge figures are for {self.charges.year}, which ended on "
+                         f"{self.charges.year_ends().isoformat()}; put this year's figures in charges:, "
+                         "or the bot will give out-of-date charges")
+        return found
+
+
+CONTACT_KEYS: tuple[str, ...] = tuple(k for k, f in Contacts.__fields__.items() if f.type_ is Contact)
+
+
+def _money(amount: float) -> str:
+    """£100, £50,000, or £2.50 when there are pence."""
+    return f"£{amount:,.0f}" if float(amount).is_integer() else f"£{amount:,.2f}"
 
 
 def _clock(hhmm: str) -> str:
