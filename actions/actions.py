@@ -15,9 +15,10 @@ from iaa.profile import CouncilProfile, cached_profile
 from iaa.replies import safeguarding_reply, when_text
 from iaa.settings import setting
 from iaa.states import HandoffReason, Priority
+from iaa.taxonomy import default
 from safeguarding import load_detector
 
-from .classify import classify_enquiry
+from .classify import classify_enquiry, guess_topic
 
 ROOT = Path(__file__).resolve().parent.parent
 # Information intents and the enquiry topic each one records (codes from TAXONOMY.md).
@@ -32,6 +33,16 @@ INFORMATION_TOPICS: Dict[str, str] = {
     "info_carer_support": "carer_support",
     "info_advocacy": "advocacy",
     "info_complaints": "complaints",
+    "info_eligibility": "assessment",
+    "info_children_families": "how_care_works",
+    "info_money_advice": "charges_finance",
+    "info_housing_equipment": "housing_equipment",
+    "info_accessible_contact": "other",
+    "info_other_area": "how_care_works",
+    "info_after_concern": "raising_concern",
+    "info_wellbeing": "find_service",  # TAXONOMY.md: find_service includes preventative and well-being services
+    "info_future_planning": "other",
+    "info_secure_estate": "how_care_works",
 }
 MISSES_BEFORE_OFFER = 2
 
@@ -51,9 +62,21 @@ def user_texts(tracker: Tracker) -> List[str]:
 
 
 def enquiry_payload(tracker: Tracker, topic: Optional[str], outcome: Optional[str]) -> Dict[str, Any]:
-    found = classify_enquiry(" ".join(user_texts(tracker)))
-    guess = found.pop("topic_guess")
-    enquiry = Enquiry(topic=topic or tracker.get_slot("last_topic") or guess, outcome=outcome, **found)
+    """The enquiry record. TOPIC is the one the turn knows (an information intent's, find_service
+    for a service request) and is never replaced. Without one (a handoff, a miss): what the
+    citizen's latest message is about ("can someone arrange a ramp" -> housing_equipment, "arrange
+    care for mum" -> how_care_works), else the topic already talked about this session, else what an
+    earlier message was about (latest first), else "other"."""
+    texts = user_texts(tracker)
+    latest = tracker.latest_message.get("text") or ""
+    typed_now = bool(latest) and not latest.startswith("/")
+    earlier = texts[:-1] if typed_now and texts and texts[-1] == latest else texts
+    if topic is None:
+        topic = ((guess_topic(latest) if typed_now else None) or tracker.get_slot("last_topic")
+                 or next((g for g in (guess_topic(t) for t in reversed(earlier)) if g), None) or default("topic"))
+    found = classify_enquiry(texts, topic=topic)
+    found.pop("topic_guess")
+    enquiry = Enquiry(topic=topic, outcome=outcome, **found)
     return CustomMessage(enquiry=enquiry).as_json()
 
 

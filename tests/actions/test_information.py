@@ -23,11 +23,26 @@ TOPICS = {
     "info_advocacy": "advocacy",
     "info_complaints": "complaints",
 }
+# Intents added to data/nlu today, whose responses bot/domain does not carry yet (see
+# tests/actions/test_wire.py): their topics are checked here, the domain when it has them.
+NEW_TOPICS = {
+    "info_eligibility": "assessment",
+    "info_children_families": "how_care_works",
+    "info_money_advice": "charges_finance",
+    "info_housing_equipment": "housing_equipment",
+    "info_accessible_contact": "other",
+    "info_other_area": "how_care_works",
+    "info_after_concern": "raising_concern",
+    "info_wellbeing": "find_service",
+    "info_future_planning": "other",
+    "info_secure_estate": "how_care_works",
+}
 
 
 def test_the_topics_are_the_ones_this_suite_expects_and_codes_in_the_taxonomy():
-    assert INFORMATION_TOPICS == TOPICS
+    assert INFORMATION_TOPICS == {**TOPICS, **NEW_TOPICS}
     assert set(TOPICS.values()) <= set(stated("topic"))
+    assert set(NEW_TOPICS.values()) <= set(stated("topic")) | {"other"}
 
 
 def test_every_information_intent_is_in_the_domain_with_its_response(rasa_domain, domain):
@@ -35,7 +50,7 @@ def test_every_information_intent_is_in_the_domain_with_its_response(rasa_domain
     assert {f"utter_{intent}" for intent in TOPICS} <= set(domain["responses"])
 
 
-@pytest.mark.parametrize("intent, topic", sorted(TOPICS.items()))
+@pytest.mark.parametrize("intent, topic", sorted({**TOPICS, **NEW_TOPICS}.items()))
 def test_each_intent_gets_its_answer_and_its_topic_recorded(make_tracker, run_action, intent, topic):
     messages, events = run_action(ActionGiveInformation(), make_tracker("tell me please", intent, misses=1.0,
                                                                         pending_question="offer_person"))
