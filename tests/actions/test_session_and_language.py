@@ -6,10 +6,13 @@ import pytest
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
 from actions.actions import ActionChooseLanguage, ActionSessionStart
+from iaa.profile import load_profile
+from iaa.settings import ROOT
 
 from .conftest import customs, responses
 
-COUNCIL_SLOTS = [
+# Some of the example council's values, as the bot's responses get them.
+KNOWN_VALUES = [
     SlotSet("council_name", "Sir Enghraifft County Council"),
     SlotSet("iaa_phone", "029 2018 0123"),
     SlotSet("iaa_email", "gofal@example.org"),
@@ -19,7 +22,18 @@ COUNCIL_SLOTS = [
     SlotSet("max_weekly_charge", "£100"),
     SlotSet("capital_limit", "£50,000"),
     SlotSet("charges_year", "2026-27"),
+    SlotSet("typical_reply", "20 minutes"),
+    SlotSet("assistance_charge_sentence", ""),
+    SlotSet("dewis_website", "https://www.dewis.wales"),
+    SlotSet("ombudsman_name", "Public Services Ombudsman for Wales"),
 ]
+# Every value the profile gives the bot's responses, in order.
+COUNCIL_SLOTS = [SlotSet(name, value) for name, value in
+                 load_profile(ROOT / "data" / "council" / "example.yml").template_values().items()]
+
+
+def test_the_council_slots_include_the_known_values():
+    assert all(known in COUNCIL_SLOTS for known in KNOWN_VALUES)
 
 
 def test_a_session_starts_with_the_council_profile_in_its_slots_then_listens(make_tracker, run_action):
