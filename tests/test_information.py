@@ -214,7 +214,7 @@ def test_the_assistance_charge_is_said_in_english_and_welsh_when_set(tmp_path):
 def test_the_charges_answer_says_what_the_weekly_maximum_covers_and_who_can_still_get_help(profile):
     text = charges_text(profile)
     assert "£100 a week" in text and "£50,000" in text and "2026-27" in text
-    assert "care and support it arranges" in text and "privately" in text
+    assert "care and support it provides or arranges" in text and "privately" in text
     assert "minimum amount of income" in text
     assert "information, advice, an assessment and help to arrange your care" in text  # paras 306, 339
     assert "decided separately" in text  # eligibility is not the financial assessment (002 para 139)
