@@ -217,3 +217,25 @@ def test_the_cue_loader_checks_the_optional_sections(tmp_path):
     loaded = _load_cues(good)
     assert loaded["themes"] == [("carers", ["as a carer", "carers"]), ("older_people", ["my dad"])]
     assert loaded["enquiry_themes"] == [("carers", ["as a carer"])] and loaded["carer_own_needs"] == []
+
+
+@pytest.mark.parametrize("text, enquirer", [
+    ("I was a patient in hospital last year and now I need help at home", "self"),
+    ("can I get a referral to a day centre", "self"),
+    ("I need a friend to talk to, I'm lonely", "self"),
+    ("my GP told me to ask about a stairlift", "self"),
+    ("as the GP said, I need more help", "self"),
+    ("I'm asking for a friend whose husband has dementia", "family_friend"),
+])
+def test_words_that_only_look_like_another_enquirer(text, enquirer):
+    assert classify_enquiry(text)["enquirer"] == enquirer
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("is there a tai chi exercise class", "find_service"),
+    ("how much help can I get", "other"),
+    ("would a day centre benefit my dad", "find_service"),
+    ("what do you offer for older people", "other"),
+])
+def test_words_that_only_look_like_another_topic(text, topic):
+    assert classify_enquiry(text)["topic_guess"] == topic
