@@ -36,7 +36,7 @@ SELF_AGE = re.compile(r"(?<![\w'])(?:i'm|i am|im|rwy'n|rwyf yn|dw i'n|dwi'n|rydw
 # Anyone's age: "she's 84", "son aged 9", "a 9 year old", "mae hi'n 84", "9 oed", "in her 80s".
 AGES = [re.compile(p) for p in (
     r"(?<![\w'])(?:i'm|i am|im|he's|he is|she's|she is|they're|they are|who is|who's|is|aged?|age of|"
-    r"mae hi'n|mae e'n|mae o'n|mae hi yn|mae e yn|sy'n|rwy'n|rwyf yn|dw i'n|dwi'n|rydw i'n)\s+" + _AGE,
+    r"mae hi'n|mae e'n|mae o'n|mae hi yn|mae e yn|sy'n|rwy'n|rwyf yn|dw i'n|dwi'n|rydw i'n|yn)\s+" + _AGE,
     r"(?<![\w'])([1-9]\d?|10\d|110)\s*-?\s*(?:years?|yrs?|yr)\s*-?\s*old\b",
     r"(?<![\w'])([1-9]\d?|10\d|110)\s+(?:mlwydd\s+|mlynedd\s+)?oed\b",
 )]

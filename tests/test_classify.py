@@ -101,6 +101,11 @@ ENGLISH = [
     ("I need a break, is there respite", "not_stated", "self", "carer_support"),
     ("what does social services do", "not_stated", "not_stated", "how_care_works"),
     ("hi there", "not_stated", "not_stated", "other"),
+    ("our little girl is deaf", "sensory_impairment", "family_friend", "other"),
+    ("I'm pregnant and my partner is controlling", "vawdasv", "self", "other"),
+    ("my son is 17 and self harming", "mental_health", "family_friend", "other"),
+    ("I'm 45 and recently had a stroke", "health_physical_disability", "self", "other"),
+    ("my son is 25 and has a learning disability", "learning_disability_autism", "family_friend", "other"),
 ]
 
 WELSH = [
@@ -132,6 +137,10 @@ WELSH = [
     ("Mae fy mhlentyn yn fyddar", "sensory_impairment", "family_friend", "other"),
     ("Oes clwb cinio yn Llandeilo?", "not_stated", "not_stated", "find_service"),
     ("Sut mae gwasanaethau cymdeithasol yn gweithio?", "not_stated", "not_stated", "how_care_works"),
+    ("Mae Mam yn 88 ac yn byw ar ei phen ei hun", "older_people", "family_friend", "other"),
+    ("Dw i'n ofalwr i fy mam ac angen seibiant", "carers", "carer", "carer_support"),
+    ("Rwy'n poeni am fy nghymydog, mae hi'n oedrannus", "older_people", "family_friend", "raising_concern"),
+    ("Mae fy nhad-cu wedi cael strôc", "health_physical_disability", "family_friend", "other"),
 ]
 
 
