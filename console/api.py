@@ -78,6 +78,7 @@ class UserOut(BaseModel):
     username: str
     name: str = Field(..., description="first name, as citizens see it")
     role: Literal["staff", "planner", "admin"]
+    speaks_welsh: bool = Field(..., description="Welsh conversations are offered to them first")
 
 
 class SessionOut(BaseModel):
@@ -88,6 +89,7 @@ class SessionOut(BaseModel):
 class StaffNameOut(BaseModel):
     username: str
     name: str
+    speaks_welsh: bool = Field(..., description="can serve citizens in Welsh")
 
 
 class CallbackOut(BaseModel):
@@ -107,6 +109,12 @@ class ItemOut(BaseModel):
     due_by: Optional[str] = Field(..., description="3 working days after waiting_since")
     overdue: bool
     assigned_to: Optional[StaffNameOut] = Field(...)
+    welsh_speaker_wanted: bool = Field(..., description="the person chose Welsh (language cy)")
+    leave_to_welsh_speaker: bool = Field(
+        ..., description="waiting in Welsh, you do not speak Welsh and a Welsh speaker is signed in: "
+                         "leave it to them if you can (a request, not a block)")
+    welsh_speakers_on_duty: List[str] = Field(
+        ..., description="first names of those Welsh speakers, when leave_to_welsh_speaker")
     summary: Dict[str, Any]
     callback: Optional[CallbackOut] = Field(...)
 
@@ -294,8 +302,10 @@ def me(staff: Staff = Depends(require("staff", "planner", "admin"))) -> Dict[str
 # -- queue and conversations ---------------------------------------------------------------------
 
 @router.get("/console/api/queue", **signed_in(out=QueueOut, links=to_conversation("/conversations/0/id")))
-async def queue(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
-    return {"conversations": await run_desk(desk_of(request).queue)}
+async def queue(request: Request, staff: Staff = Depends(STAFF),
+                language: Optional[Literal["en", "cy"]] = Query(
+                    None, description="only conversations in this language")) -> Dict[str, Any]:
+    return {"conversations": await run_desk(desk_of(request).queue, staff, language)}
 
 
 @router.get("/console/api/conversations/{cid}",
@@ -415,7 +425,7 @@ async def console_socket(ws: WebSocket) -> None:
             await events.put(await transform(event))
 
     async def queue_frame(_event):
-        return {"type": "queue", "conversations": await to_thread.run_sync(desk.queue)}
+        return {"type": "queue", "conversations": await to_thread.run_sync(desk.queue, staff)}
 
     async def same(event):
         return event

@@ -46,9 +46,11 @@ class Staff:
     first_name: str
     role: str
     csrf_token: str
+    speaks_welsh: bool = False
 
     def public(self) -> dict:
-        return {"username": self.username, "name": self.first_name, "role": self.role}
+        return {"username": self.username, "name": self.first_name, "role": self.role,
+                "speaks_welsh": self.speaks_welsh}
 
 
 class LoginRefused(Exception):
@@ -148,7 +150,7 @@ def _check_password(password: str) -> None:
         raise ValueError(f"password must be at least {MIN_PASSWORD} characters")
 
 
-def create_user(username: str, first_name: str, role: str, password: str) -> None:
+def create_user(username: str, first_name: str, role: str, password: str, speaks_welsh: bool = False) -> None:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
@@ -165,7 +167,7 @@ def create_user(username: str, first_name: str, role: str, password: str) -> Non
         if db.scalar(select(StaffUser.id).where(StaffUser.username == username)):
             raise ValueError(f"user {username!r} already exists")
         db.add(StaffUser(username=username, first_name=first_name.strip(), role=role,
-                         password_hash=password_hash))
+                         password_hash=password_hash, speaks_welsh=bool(speaks_welsh)))
 
 
 def _hash_token(token: str) -> str:
@@ -180,6 +182,7 @@ class _Account:
     role: str
     password_hash: str
     disabled: bool
+    speaks_welsh: bool
 
 
 _CHECKING = threading.Lock()
@@ -221,7 +224,8 @@ def login(username: str, password: str, address: str = "",
     with read_scope() as db:
         user = db.scalar(select(StaffUser).where(StaffUser.username == username))
         account = None if user is None else _Account(user.id, user.username, user.first_name, user.role,
-                                                     user.password_hash, user.disabled_at is not None)
+                                                     user.password_hash, user.disabled_at is not None,
+                                                     bool(user.speaks_welsh))
     if not allowed:
         raise _refuse(account, "too many failures from one address: password not checked")
     # The dummy hash for unknown users, so the time taken does not tell. One check at a time per
@@ -237,7 +241,7 @@ def login(username: str, password: str, address: str = "",
     new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(account.password_hash) else None
     now = utcnow()
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    staff = Staff(account.id, account.username, account.first_name, account.role, csrf)
+    staff = Staff(account.id, account.username, account.first_name, account.role, csrf, account.speaks_welsh)
     with session_scope() as db:
         user = db.get(StaffUser, account.id)
         # Disabled, reset or deleted while the password was being checked: refuse.
@@ -273,7 +277,7 @@ def staff_from_token(token: Optional[str]) -> Optional[Staff]:
         if row is None or row[0].expires_at < utcnow() or row[1].disabled_at is not None:
             return None
         sess, user = row
-        return Staff(user.id, user.username, user.first_name, user.role, sess.csrf_token)
+        return Staff(user.id, user.username, user.first_name, user.role, sess.csrf_token, bool(user.speaks_welsh))
 
 
 # -- account management (`iaa user ...`) ----------------------------------------------------------
@@ -324,6 +328,16 @@ def reset_password(username: str, password: str, operator: str) -> int:
         user.password_hash = password_hash
         return "password reset"
     return _manage(username, operator, "password_reset", change, revoke=True)
+
+
+def set_welsh(username: str, speaks_welsh: bool, operator: str) -> int:
+    """Says whether the account speaks Welsh (its sessions carry on: the next request sees it)."""
+    def change(user: StaffUser) -> str:
+        was = bool(user.speaks_welsh)
+        user.speaks_welsh = bool(speaks_welsh)
+        now = "speaks Welsh" if speaks_welsh else "does not speak Welsh"
+        return now if was != bool(speaks_welsh) else f"already {now}"
+    return _manage(username, operator, "user_welsh", change, revoke=False)
 
 
 def revoke_sessions(username: str, operator: str) -> int:

@@ -20,7 +20,7 @@ from iaa.texts import say
 
 from . import flags
 from .auth import Staff, audit
-from iaa.models import Note, StaffUser
+from iaa.models import Message, Note, StaffSession, StaffUser
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ class StaffDesk:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _item(self, conv: Conversation, names: Dict[int, StaffUser]) -> Dict[str, Any]:
+    def _item(self, conv: Conversation, names: Dict[int, StaffUser],
+              viewer: Optional[Staff] = None, welsh_on_duty: Optional[List[Any]] = None) -> Dict[str, Any]:
         due = overdue = None
         if conv.waiting_since:
             due_local = self.profile().working_days_later(
@@ -58,30 +59,54 @@ class StaffDesk:
                        and conv.status in HANDED_OFF
                        and dt.datetime.now(dt.timezone.utc) > due)
         holder = names.get(conv.assigned_to) if conv.assigned_to else None
+        welsh = conv.language == "cy"
+        # Welsh is offered, never refused: a member of staff without Welsh is asked to leave a
+        # waiting Welsh conversation to a Welsh speaker who is signed in, and may still take it.
+        others = [name for username, name in (welsh_on_duty or [])
+                  if viewer is None or username != viewer.username]
+        leave = (welsh and conv.status == Status.WAITING and viewer is not None
+                 and not viewer.speaks_welsh and bool(others))
         return {
             "id": conv.id, "status": conv.status, "priority": conv.priority or Priority.NORMAL,
             "reason": conv.handoff_reason, "language": conv.language, "channel": conv.channel,
             "waiting_since": _iso(conv.waiting_since), "due_by": due.isoformat() if due else None,
             "overdue": bool(overdue),
-            "assigned_to": {"username": holder.username, "name": holder.first_name} if holder else None,
+            "assigned_to": ({"username": holder.username, "name": holder.first_name,
+                             "speaks_welsh": bool(holder.speaks_welsh)} if holder else None),
+            "welsh_speaker_wanted": welsh,
+            "leave_to_welsh_speaker": leave,
+            "welsh_speakers_on_duty": others if leave else [],
             "summary": conv.handoff_summary or {},
             "callback": ({"phone": conv.callback_phone, "consented_at": _iso(conv.callback_consented_at)}
                          if conv.callback_phone else None),
         }
 
-    def queue(self) -> List[Dict[str, Any]]:
+    def queue(self, staff: Optional[Staff] = None, language: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Urgent first for everyone; then, for a Welsh speaker, Welsh conversations before the
+        others of the same priority; then the longest waiting. `language`: only en or cy."""
+        order = [case((Conversation.priority == Priority.URGENT, 0), else_=1)]
+        if staff is not None and staff.speaks_welsh:
+            order.append(case((Conversation.language == "cy", 0), else_=1))
+        query = select(Conversation).where(Conversation.status.in_(HANDED_OFF))
+        if language:
+            query = query.where(Conversation.language == language)
         with read_scope() as db:
-            rows = db.scalars(
-                select(Conversation)
-                .where(Conversation.status.in_(HANDED_OFF))
-                .order_by(case((Conversation.priority == Priority.URGENT, 0), else_=1),
-                          Conversation.waiting_since.asc())
-            ).all()
+            rows = db.scalars(query.order_by(*order, Conversation.waiting_since.asc(), Conversation.id)).all()
             names = self._names(db)
-            return [self._item(c, names) for c in rows]
+            on_duty = self._welsh_on_duty(db)
+            return [self._item(c, names, staff, on_duty) for c in rows]
 
     def _names(self, db) -> Dict[int, StaffUser]:
         return {u.id: u for u in db.scalars(select(StaffUser))}
+
+    def _welsh_on_duty(self, db) -> List[Any]:
+        """(username, first name) of the Welsh speakers signed in now who may take conversations."""
+        return [tuple(row) for row in db.execute(
+            select(StaffUser.username, StaffUser.first_name).distinct()
+            .join(StaffSession, StaffSession.user_id == StaffUser.id)
+            .where(StaffUser.speaks_welsh.is_(True), StaffUser.disabled_at.is_(None),
+                   StaffUser.role.in_(("staff", "admin")), StaffSession.expires_at > utcnow())
+            .order_by(StaffUser.first_name, StaffUser.username))]
 
     def conversation(self, staff: Staff, cid: str) -> Dict[str, Any]:
         with session_scope() as db:
@@ -98,12 +123,13 @@ class StaffDesk:
                       "author": {"name": names[n.author_id].first_name}}
                      for n in db.scalars(select(Note).where(Note.conversation_id == cid).order_by(Note.id))]
             audit(db, staff, "view", cid)
-            return {"conversation": self._item(conv, names), "messages": messages, "notes": notes,
+            return {"conversation": self._item(conv, names, staff, self._welsh_on_duty(db)),
+                    "messages": messages, "notes": notes,
                     "flags": found}
 
-    def staff_list(self) -> List[Dict[str, str]]:
+    def staff_list(self) -> List[Dict[str, Any]]:
         with read_scope() as db:
-            return [{"username": u.username, "name": u.first_name}
+            return [{"username": u.username, "name": u.first_name, "speaks_welsh": bool(u.speaks_welsh)}
                     for u in db.scalars(select(StaffUser).where(StaffUser.role.in_(("staff", "admin")))
                                         .order_by(StaffUser.first_name))]
 
@@ -131,7 +157,7 @@ class StaffDesk:
                                 else f"This conversation is {conv.status.replace('_', ' ')}, not waiting")
             joined = self._tell_citizen(db, conv, "staff_joined", name=staff.first_name)
             audit(db, staff, "claim", cid)
-            item = self._item(conv, self._names(db))
+            item = self._item(conv, self._names(db), staff)
         self._queue_changed()
         self._push(conv, [joined])
         return item
@@ -140,6 +166,7 @@ class StaffDesk:
         with session_scope() as db:
             conv = self._held_by(db, staff, cid)
             message = state.store(db, cid, "staff", text, author_id=staff.id)
+            self._count_language(db, conv, staff)
             if conv.first_response_at is None:
                 conv.first_response_at = utcnow()
             audit(db, staff, "reply", cid)
@@ -149,6 +176,25 @@ class StaffDesk:
         self._push(conv, [shown])
         self.push.staff_message(cid, view)
         return view
+
+    @staticmethod
+    def _count_language(db, conv: Conversation, staff: Staff) -> None:
+        """The enquiry record's language_delivered, once a person has replied: a Welsh
+        conversation counts as delivered in Welsh only while every staff reply in it came from a
+        Welsh speaker; one reply from someone without Welsh makes it English. An English
+        conversation stays English. (The bot's own replies set it in channels/conversations.py.)"""
+        enquiry = conv.enquiry
+        if enquiry is None:
+            return
+        if conv.language != "cy":
+            enquiry.language_delivered = "en"
+            return
+        english_only = db.scalar(
+            select(func.count()).select_from(Message)
+            .join(StaffUser, StaffUser.id == Message.author_id)
+            .where(Message.conversation_id == conv.id, Message.sender == "staff",
+                   StaffUser.speaks_welsh.is_(False)))
+        enquiry.language_delivered = "cy" if staff.speaks_welsh and not english_only else "en"
 
     def note(self, staff: Staff, cid: str, text: str) -> Dict[str, Any]:
         with session_scope() as db:

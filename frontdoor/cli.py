@@ -75,11 +75,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             print("error: the passwords differ", file=sys.stderr)
             return 2
     try:
-        create_user(args.username, args.first_name, args.role, password)
+        create_user(args.username, args.first_name, args.role, password, speaks_welsh=args.welsh)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(f"[user] added {args.username} ({args.role})")
+    print(f"[user] added {args.username} ({args.role}{', speaks Welsh' if args.welsh else ''})")
     return 0
 
 
@@ -117,6 +117,9 @@ def cmd_user_manage(args: argparse.Namespace) -> int:
                     return 2
             ended = auth.reset_password(args.username, password, _operator())
             done = "has a new password"
+        elif args.user_command == "welsh":
+            ended = auth.set_welsh(args.username, args.state == "on", _operator())
+            done = "speaks Welsh" if args.state == "on" else "does not speak Welsh"
         else:
             ended = auth.revoke_sessions(args.username, _operator())
             done = "is signed out everywhere"
@@ -280,6 +283,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--first-name", required=True, help="the only name citizens see")
     add.add_argument("--role", required=True, choices=["staff", "planner", "admin"])
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--welsh", action="store_true",
+                     help="speaks Welsh: Welsh conversations are offered to them first")
     add.set_defaults(func=cmd_user_add)
     for name, text in (("disable", "stop an account signing in and end its sessions"),
                        ("enable", "let a disabled account sign in again"),
@@ -290,6 +295,10 @@ def parser() -> argparse.ArgumentParser:
         if name == "reset-password":
             one.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         one.set_defaults(func=cmd_user_manage)
+    welsh = users.add_parser("welsh", help="say whether an account speaks Welsh (audited)")
+    welsh.add_argument("username")
+    welsh.add_argument("state", choices=["on", "off"], help="on: speaks Welsh; off: does not")
+    welsh.set_defaults(func=cmd_user_manage)
 
     from directory.cli import register as register_directory
     from safeguarding.cli import register as register_safeguarding

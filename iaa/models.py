@@ -144,6 +144,9 @@ class StaffUser(Base):
     # failed_logins and locked_until (migration 0010) are no longer used: failed sign-ins back off
     # per client address (console.auth.SignInBackoff), so nobody can lock someone else out.
     disabled_at = Column(DateTime)  # set: cannot sign in, and has no sessions
+    # Can serve citizens in Welsh (the Welsh Language Standards; Code of Practice para 319):
+    # Welsh conversations are offered to them first, and only their replies count as Welsh delivered.
+    speaks_welsh = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
