@@ -98,20 +98,28 @@ class FrontDoor:
         r.raise_for_status()
         body = r.json()
         cid = body["conversation_id"]
-        return {"intent": self.intent(cid, body), "record": self.record(cid),
+        intent, guess = self.intent(cid, body)
+        return {"intent": intent, "guess": guess, "record": self.record(cid),
                 "language": reply_language([m.get("text") or "" for m in body["messages"]])}
 
-    def intent(self, cid: str, body: dict) -> str:
+    def intent(self, cid: str, body: dict) -> Tuple[str, str]:
+        """What the bot acted on, and its best guess below the fallback threshold (a diagnosis:
+        how many fallbacks hide a right guess)."""
         with sqlite3.connect(self.db_path) as con:
             flagged = con.execute("SELECT count(*) FROM safeguarding_flag WHERE conversation_id = ?", (cid,)).fetchone()[0]
         if flagged:
-            return "safeguarding_disclosure"
+            return "safeguarding_disclosure", "safeguarding_disclosure"
         r = self.client.get(f"http://127.0.0.1:{self.ports.rasa}/conversations/{cid}/tracker",
                             params={"token": self.settings.rasa_token})
         if r.status_code != 200:
-            return "(no reply from Rasa)"
+            return "(no reply from Rasa)", "(no reply from Rasa)"
         users = [e for e in r.json().get("events", []) if e.get("event") == "user"]
-        return (users[-1].get("parse_data", {}).get("intent", {}) or {}).get("name") or "(none)" if users else "(none)"
+        if not users:
+            return "(none)", "(none)"
+        parse = users[-1].get("parse_data", {})
+        acted = (parse.get("intent") or {}).get("name") or "(none)"
+        ranked = [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
+        return acted, (ranked[0] if ranked else acted)
 
     def record(self, cid: str) -> Dict[str, str]:
         with sqlite3.connect(self.db_path) as con:
@@ -148,7 +156,8 @@ def main() -> None:
 def report(results: Dict[str, List[Tuple[dict, dict]]], confusions: int) -> None:
     names = list(results)
     print(f"{'':<26}" + "".join(f"{n:>24}" for n in names))
-    rows = [("intent", lambda m, g: g["intent"] == m["intent"], lambda m: True)]
+    rows = [("intent", lambda m, g: g["intent"] == m["intent"], lambda m: True),
+            ("intent, best guess", lambda m, g: g["guess"] == m["intent"], lambda m: True)]
     for dim in ("theme", "topic", "enquirer"):
         rows.append((f"record: {dim}", lambda m, g, d=dim: g["record"].get(d) == m["enquiry"][d],
                      lambda m: bool(m.get("enquiry"))))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iaa.db import read_scope, session_scope
+from iaa.language import detect as detect_language
 from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
 from iaa.payloads import Enquiry as EnquiryCodes, Handoff
 from iaa.profile import CouncilProfile
@@ -99,10 +100,16 @@ class ConversationService:
     def handle_citizen_message(
         self, conversation_id: Optional[str], text: str, lang: Optional[str], channel: str
     ) -> Turn:
+        # Writing in the other language switches it, whatever the widget's buttons say; a short
+        # reply says nothing, so the chosen (or the conversation's) language stands.
+        written = None if text.startswith("/") else detect_language(text)
+        lang = written or lang
         with session_scope() as db:
             conv = self._open(db, conversation_id, lang, channel)
             if lang and lang != conv.language:
                 conv.language = lang
+            if conv.enquiry is not None:  # what the person chose or wrote in, as it changes
+                conv.enquiry.language_requested = conv.language
             previous = db.scalars(select(Message.text).where(
                 Message.conversation_id == conv.id, Message.sender == "citizen")
                 .order_by(Message.id.desc()).limit(1)).first()
@@ -423,7 +430,8 @@ class ConversationService:
                                             services=m.get("services")) for m in reply.messages]
             enquiry = conv.enquiry
             if enquiry is not None:
-                _update_enquiry(enquiry, reply.enquiry, conv.language)
+                enquiry.language_requested = conv.language
+                _update_enquiry(enquiry, reply.enquiry, delivered_language(reply.messages, conv.language))
             if reply.handoff is not None and conv.status == Status.BOT:
                 reason = state.start_handoff(conv, reply.handoff, state.Actor.BOT)
                 if (conv.channel == "web" and reason is not HandoffReason.SAFEGUARDING
@@ -461,6 +469,13 @@ def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool =
     message is screened once (Rasa's component screens only messages that arrive another way)."""
     verdict: Dict[str, Any] = flag.verdict() if flag is not None else {"tier": "cleared" if cleared else "none"}
     return {"language": language, "channel": channel, "safeguarding": verdict}
+
+
+def delivered_language(messages: List[Dict[str, Any]], asked: str) -> str:
+    """The language an answer was really in: read from its words (a Welsh conversation answered
+    with English text was not served in Welsh); a reply too short to tell is taken as asked."""
+    said = " ".join(m.get("text") or "" for m in messages)
+    return detect_language(said) or asked
 
 
 def _update_enquiry(enquiry: Enquiry, found: EnquiryCodes, language: str) -> None:

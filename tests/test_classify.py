@@ -6,7 +6,9 @@ from actions.classify import classify_enquiry
 
 
 @pytest.mark.parametrize("text, theme, enquirer, topic", [
-    ("how much will I pay for carers for my mum", "older_people", "family_friend", "charges_finance"),
+    # A relationship alone sets no theme (issue 11: the theme follows the person who needs care).
+    ("how much will I pay for carers for my mum", "not_stated", "family_friend", "charges_finance"),
+    ("how much will I pay for carers for my mum, she is 86", "older_people", "family_friend", "charges_finance"),
     ("I look after my husband who has MS and I'm exhausted", "carers", "carer", "other"),
     ("my son is autistic and needs a social worker", "learning_disability_autism", "family_friend", "assessment"),
     ("my client is deaf and needs a stairlift", "sensory_impairment", "professional", "housing_equipment"),

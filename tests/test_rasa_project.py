@@ -52,3 +52,19 @@ def test_rasa_http_api_refuses_requests_without_the_token(servers):
     wrong = httpx.post(channel, json={"sender": "x", "message": "hi"}, timeout=10,
                        headers={"Authorization": "Bearer wrong"})
     assert wrong.status_code == 401
+
+
+def test_rasa_test_stories_all_pass(trained_model, tmp_path):
+    """Rasa's own test stories (tests/rasa/): every topic and handoff path, from the citizen's words
+    to the bot's action, with the trained model: --e2e checks the intent each text is read as, too."""
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained_model),
+         "--stories", "tests/rasa", "--out", str(tmp_path), "--no-plot", "--e2e"],
+        cwd=ROOT, env={**os.environ, **RASA_ENV}, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    failed = tmp_path / "failed_test_stories.yml"
+    assert failed.exists(), output[-4000:]  # rasa writes it, saying none failed, or listing them
+    stories = (ROOT / "tests" / "rasa" / "test_stories.yml").read_text()
+    assert stories.count("- story:") >= 30
+    assert "- story:" not in failed.read_text(), failed.read_text()[:6000]

@@ -24,7 +24,7 @@ def test_a_first_miss_asks_again(make_tracker, run_action, intent, response):
                                          ("nlu_fallback", "out_of_scope")])
 def test_a_second_miss_in_a_row_offers_a_person_and_records_it_unresolved(make_tracker, run_action, before, now):
     tracker = make_tracker("what about the thing", now, misses=1.0,
-                           before=[user_event("my mum needs the thing", before)])
+                           before=[user_event("my mum is 86 and needs the thing", before)])
     messages, events = run_action(ActionMissed(), tracker)
     assert responses(messages) == ["utter_offer_person"]
     assert enquiries(messages) == [{"topic": "other", "outcome": "unresolved", "theme": "older_people",
