@@ -2,8 +2,10 @@
 structured payload each channel renders, paging, and an honest record when nothing fits."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, Optional, Text
 
+import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
@@ -11,6 +13,7 @@ from directory import lexicon as lx
 from directory.request import parse_service_request
 from directory.search import get_search
 from iaa.payloads import CustomMessage, ServiceCard
+from iaa.settings import ROOT
 
 from .actions import enquiry_payload
 
@@ -71,6 +74,12 @@ class ActionFindService(Action):
             return [SlotSet("service_search", None), SlotSet("last_topic", "find_service")]
 
         cards = [ServiceCard(**m.card(language)) for m in matches]
+        if any(c.english_only for c in cards):
+            # Honest about language: in Welsh, a service whose details exist only in English says so.
+            note = domain_text(domain, ENGLISH_ONLY, language)
+            for c in cards:
+                if c.english_only:
+                    c.language_note = note
         where = f" {lx.in_town(located.town, language)}" if located.town and not located.outside else ""
         intro = domain_text(domain, "utter_services_found", language).format(where=where)
         dispatcher.utter_message(json_message=CustomMessage(text=intro, services=cards).as_json())
@@ -95,9 +104,22 @@ def say_outside_area(dispatcher, outside: lx.Place, nearest: Optional[str], lang
         dispatcher.utter_message(response="utter_outside_area_county", county=county, outside=place)
 
 
+ENGLISH_ONLY = "utter_directory_english_only"
+WELSH_DOMAIN = ROOT / "bot" / "domain" / "directory_welsh.yml"
+
+
+@lru_cache(maxsize=1)
+def _welsh_domain() -> Dict[str, Any]:
+    return yaml.safe_load(WELSH_DOMAIN.read_text(encoding="utf-8")) or {}
+
+
 def domain_text(domain: Dict[str, Any], response: str, language: str) -> str:
-    """The text of a response variation for this language (the payload carries the services)."""
+    """The text of a response variation for this language (the payload carries the services).
+    A response of bot/domain/directory_welsh.yml that a model trained before it lacks is read
+    from the file, so the action works before the model is retrained."""
     variations = domain.get("responses", {}).get(response, [])
+    if not variations and response == ENGLISH_ONLY:
+        variations = _welsh_domain().get("responses", {}).get(response, [])
     for v in variations:
         for c in v.get("condition") or []:
             if c.get("name") == "language" and c.get("value") == language:

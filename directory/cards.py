@@ -257,6 +257,31 @@ def works_in_welsh(record: Dict[str, Any]) -> bool:
                for lang in record.get("languages") or [])
 
 
+def welsh_spoken(record: Dict[str, Any]) -> Optional[bool]:
+    """True: the service's ORUK `languages` include Welsh; False: they are given and do not;
+    None: no languages are recorded, so nobody knows. (ORUK 3.0 puts languages on the service
+    and its phones; its locations and service-at-locations carry none.)"""
+    if works_in_welsh(record):
+        return True
+    return False if record.get("languages") else None
+
+
+WELSH_LABELS = {  # the card's line saying whether the service works in Welsh
+    True: {"en": "Welsh spoken", "cy": "Gwasanaeth Cymraeg ar gael"},
+    False: {"en": "Not available in Welsh", "cy": "Dim gwasanaeth Cymraeg"},
+    None: {"en": "Ask the service whether Welsh is spoken", "cy": "Gofynnwch a oes gwasanaeth Cymraeg"},
+}
+
+
+def welsh_text(record: Dict[str, Any], field: str) -> Optional[str]:
+    """A service's (or organisation's) Welsh `name` or `description`: the `x_translations`
+    extension (directory/validation.py), else the older flat `name_cy` / `description_cy`."""
+    tr = record.get("x_translations")
+    cy = tr.get("cy") if isinstance(tr, dict) else None
+    value = (cy.get(field) if isinstance(cy, dict) else None) or record.get(f"{field}_cy")
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def first_phone(record: Dict[str, Any]) -> Optional[str]:
     for p in record.get("phones") or []:
         if p.get("number"):
@@ -282,8 +307,13 @@ def build_card(record: Dict[str, Any], language: str = "en", today: Optional[dt.
     cy = language == "cy"
     checked = last_checked(record)
     stale = is_stale(checked, today, months)
-    name = (record.get("name_cy") if cy else None) or record.get("name")
-    description = ((record.get("description_cy") if cy else None) or record.get("description") or "").strip()
+    name_cy, description_cy = welsh_text(record, "name"), welsh_text(record, "description")
+    name = (name_cy if cy else None) or record.get("name")
+    description = ((description_cy if cy else None) or record.get("description") or "").strip()
+    # In Welsh, a card whose name or details have no Welsh is shown in English and says so
+    # (actions/directory_actions.py adds the sentence, bot/domain/directory_welsh.yml).
+    english_only = cy and (not name_cy or (not description_cy and bool((record.get("description") or "").strip())))
+    spoken = welsh_spoken(record)
     schedule = schedule_text(record.get("schedules") or [], language)
     checked_text = date_text(checked, language)
     if stale:
@@ -314,7 +344,9 @@ def build_card(record: Dict[str, Any], language: str = "en", today: Optional[dt.
         "schedule": schedule,
         "cost": cost_text(record, language),
         "ages": ages_text(record, language),
-        "welsh": works_in_welsh(record),
+        "welsh": spoken,
+        "welsh_label": WELSH_LABELS[spoken]["cy" if cy else "en"],
+        "english_only": english_only,
         "last_checked": checked_text,
         "stale": stale,
         "status": record.get("status", "active"),
@@ -337,8 +369,12 @@ def card_text(card: Dict[str, Any]) -> str:
     if contact:
         lines.append(("Cysylltu: " if cy else "Contact: ") + contact)
     lines.append(("Cost: " if cy else "Cost: ") + card["cost"])
-    if card.get("welsh"):
+    if card.get("welsh_label"):
+        lines.append(card["welsh_label"])
+    elif card.get("welsh"):
         lines.append("Gwasanaeth ar gael yn Gymraeg" if cy else "Works in Welsh")
+    if card.get("language_note"):
+        lines.append(card["language_note"])
     if card.get("last_checked") and not card.get("stale"):
         lines.append(("Gwiriwyd ddiwethaf: " if cy else "Last checked: ") + card["last_checked"])
     return "\n".join(lines)

@@ -1,7 +1,9 @@
 """Export to Open Referral UK 3.0 JSON: full service objects (as `GET /services/{id}` returns
 them), taxonomies and terms, and the paged list shape. Empty values are left out rather than
-written as null, since the ORUK schemas type every field. The Welsh text and keywords extensions
-are exported as extra properties, which the schemas allow; importing an export changes nothing.
+written as null, since the ORUK schemas type every field. The Welsh text (`x_translations` on
+services and organisations; `name_cy` on terms, `description_cy` on schedules) and keywords
+extensions are exported as extra properties, which the schemas allow; importing an export changes
+nothing.
 """
 from __future__ import annotations
 
@@ -64,6 +66,12 @@ def taxonomy_to_oruk(tax: Taxonomy, terms: Optional[Sequence[TaxonomyTerm]] = No
     return out
 
 
+def translations(name_cy: Optional[str], description_cy: Optional[str]) -> Dict[str, Any]:
+    """The `x_translations` extension (validation.TRANSLATIONS): {} when there is no Welsh text."""
+    welsh = _compact({"name": name_cy, "description": description_cy})
+    return {"x_translations": {"cy": welsh}} if welsh else {}
+
+
 def _phone(p) -> Dict[str, Any]:
     return _compact({"id": p.id, "service_id": p.service_id, "number": p.number, "extension": p.extension,
                      "type": p.type, "description": p.description})
@@ -91,7 +99,7 @@ def service_to_oruk(s: Service) -> Dict[str, Any]:
         "url": s.url, "email": s.email, "status": s.status, "fees": s.fees, "accreditations": s.accreditations,
         "minimum_age": s.minimum_age, "maximum_age": s.maximum_age, "assured_date": _date(s.assured_date),
         "assurer_email": s.assurer_email, "alert": s.alert, "last_modified": _datetime(s.last_modified),
-        "name_cy": s.name_cy, "description_cy": s.description_cy, "keywords": s.keywords,
+        "keywords": s.keywords,
         "schedules": [_compact({
             "id": x.id, "service_id": s.id, "service_at_location_id": x.service_at_location_id,
             "valid_from": _date(x.valid_from), "valid_to": _date(x.valid_to), "dtstart": _date(x.dtstart),
@@ -112,7 +120,8 @@ def service_to_oruk(s: Service) -> Dict[str, Any]:
             "id": s.organization.id, "name": s.organization.name, "description": s.organization.description or "",
             "email": s.organization.email, "website": s.organization.website, "uri": s.organization.uri,
             "logo": s.organization.logo, "parent_organization_id": s.organization.parent_organization_id})
-        | {"description": s.organization.description or ""},
+        | {"description": s.organization.description or ""}
+        | translations(s.organization.name_cy, s.organization.description_cy),
         "cost_options": [_compact({
             "id": c.id, "service_id": s.id, "valid_from": _date(c.valid_from), "valid_to": _date(c.valid_to),
             "option": c.option, "amount": _number(c.amount), "currency": c.currency,
@@ -126,7 +135,7 @@ def service_to_oruk(s: Service) -> Dict[str, Any]:
             "id": a.id, "link_id": s.id, "link_type": a.link_type, "link_entity": "service",
             "taxonomy_term_id": a.taxonomy_term_id, "value": a.value,
             "taxonomy_term": term_to_oruk(a.taxonomy_term)}) for a in s.attributes],
-    })
+    }) | translations(s.name_cy, s.description_cy)
 
 
 def _loaded():

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import numpy as np
 
 from . import lexicon as lx
-from .cards import is_free, is_stale, last_checked, works_in_welsh
+from .cards import is_free, is_stale, last_checked, welsh_text, works_in_welsh
 from .themes import CONCEPT_THEMES, THEMES
 
 FIELD_WEIGHTS = {"name": 3.0, "name_cy": 3.0, "terms": 2.0, "terms_cy": 2.0, "keywords": 2.0, "description": 1.0,
@@ -59,11 +59,12 @@ def make_doc(rec: Dict[str, Any]) -> Doc:
         area_bits.extend(x for x in (area.get("name"), area.get("description"), area.get("service_area")) if x)
     keywords = rec.get("keywords")
     fields: Dict[str, str] = {
-        "name": rec.get("name") or "", "name_cy": rec.get("name_cy") or "",
-        "description": rec.get("description") or "", "description_cy": rec.get("description_cy") or "",
+        "name": rec.get("name") or "", "name_cy": welsh_text(rec, "name") or "",
+        "description": rec.get("description") or "", "description_cy": welsh_text(rec, "description") or "",
         "keywords": keywords if isinstance(keywords, str) else ", ".join(keywords or []),
         "terms": " ; ".join(terms), "terms_cy": " ; ".join(terms_cy),
-        "organization": (rec.get("organization") or {}).get("name") or ""}
+        "organization": " ; ".join(x for x in ((rec.get("organization") or {}).get("name"),
+                                               welsh_text(rec.get("organization") or {}, "name")) if x)}
     return Doc(id=str(rec["id"]), name=fields["name"], fields=fields, themes=themes, towns=towns,
                area_text=" ".join(area_bits), coords=coords, record=rec)
 

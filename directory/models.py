@@ -8,7 +8,8 @@ object (a shared phone or contact) in several services, and each service keeps i
 Addresses are likewise keyed by (location_id, id).
 
 Local extensions to ORUK 3.0 (exported as extra properties, which the schemas allow):
-`service.name_cy`, `service.description_cy` (Welsh text), `service.keywords` (comma separated, as
+`service.name_cy`, `service.description_cy`, `organization.name_cy`, `organization.description_cy`
+(Welsh text, read from and exported as `x_translations`: validation.py), `service.keywords` (comma separated, as
 in HSDS 1.1), `taxonomy_term.name_cy`, `schedule.description_cy`. `service.welsh_medium` is derived
 from the service's languages (code `cy`) so Welsh-medium availability can be filtered directly.
 """
@@ -28,7 +29,9 @@ class Organization(Base):
 
     id = Column(String(ID), primary_key=True)
     name = Column(String(255), nullable=False)
+    name_cy = Column(String(255))  # x_translations.cy (migration 0016)
     description = Column(Text, nullable=False, default="")
+    description_cy = Column(Text)
     email = Column(String(255))
     website = Column(String(500))
     uri = Column(String(500))

@@ -23,6 +23,17 @@ WELSH_NAMES = {"welsh", "cymraeg"}
 # collection that is given, even empty, replaces what is there).
 CHILDREN = ("service_at_locations", "phones", "contacts", "schedules", "service_areas", "languages",
             "cost_options", "attributes")
+# Local extension `x_translations` (directory/README.md, "Welsh text"). ORUK 3.0 has no translation
+# fields, so a service or an organisation may carry
+#     "x_translations": {"cy": {"name": "Clwb Cinio Llandeilo", "description": "..."}}
+# Each value is checked like the English field it translates (text, UTF-8, name <= 255 characters,
+# description <= MAX_TEXT); other keys inside a language are refused (a misspelt "nmae" must not
+# be lost quietly). Only Welsh is stored (dir_service / dir_organization name_cy, description_cy,
+# migration 0016); another well-formed language tag is accepted and not stored. A service's older
+# flat `name_cy` / `description_cy` are still read; `x_translations` wins when both are given.
+TRANSLATIONS = "x_translations"
+TRANSLATED_LIMITS = {"name": 255, "description": MAX_TEXT}
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _BYDAY = re.compile(r"^\s*[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)\s*(,\s*[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)\s*)*$", re.I)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _MONTHDAY = re.compile(r"^\s*-?\d{1,2}\s*(,\s*-?\d{1,2}\s*)*$")
@@ -113,12 +124,40 @@ def _check_parent(kind: str, field_: str, row: Shared, model, ids: set, ctx: Con
         raise RecordError(field_, f"refers to {kind} {parent!r}, which is not in the directory or this import")
 
 
+def welsh_translation(obj: Dict[str, Any]) -> Optional[Dict[str, Optional[str]]]:
+    """The Welsh of an object's `x_translations` as {"name_cy", "description_cy"}, checked; None
+    when the object has no x_translations (so its Welsh text is not given)."""
+    tr = obj.get(TRANSLATIONS)
+    if tr is None:
+        return None
+    if not isinstance(tr, dict):
+        raise RecordError(TRANSLATIONS, f"must be an object keyed by language (\"cy\"), not {type(tr).__name__}")
+    welsh: Dict[str, Optional[str]] = {"name_cy": None, "description_cy": None}
+    for lang, fields in tr.items():
+        path = f"{TRANSLATIONS}.{lang}"
+        if not isinstance(lang, str) or not _LANGUAGE_TAG.match(lang):
+            raise RecordError(TRANSLATIONS, f"{lang!r} is not a language tag such as 'cy'")
+        if not isinstance(fields, dict):
+            raise RecordError(path, f"must be an object with name and description, not {type(fields).__name__}")
+        unknown = sorted(set(fields) - set(TRANSLATED_LIMITS))
+        if unknown:
+            raise RecordError(f"{path}.{unknown[0]}", "is not a translated field (name, description)")
+        texts = {k: _within(path, fields, partial(_text, fields, k, limit=limit))
+                 for k, limit in TRANSLATED_LIMITS.items()}
+        if lang.lower() in ("cy", "cy-gb"):
+            welsh = {"name_cy": texts["name"], "description_cy": texts["description"]}
+    return welsh
+
+
 def _organization(org: Dict[str, Any]) -> Shared:
+    welsh = welsh_translation(org) or {"name_cy": None, "description_cy": None}
     return _given({"id": _id(org), "name": _text(org, "name", required=True),
+                   "name_cy": welsh["name_cy"], "description_cy": welsh["description_cy"],
                    "description": _text(org, "description", limit=MAX_TEXT) or "",
                    "email": _text(org, "email"), "website": _text(org, "website", limit=500),
                    "uri": _text(org, "uri", limit=500), "logo": _text(org, "logo", limit=500),
-                   "parent_organization_id": _id(org, "parent_organization_id", required=False)}, org)
+                   "parent_organization_id": _id(org, "parent_organization_id", required=False)}, org,
+                  {"name_cy": (TRANSLATIONS,), "description_cy": (TRANSLATIONS,)})
 
 
 def _organizations(org: Dict[str, Any], ctx: Context) -> List[Shared]:
@@ -247,10 +286,12 @@ def _service_row(raw: Dict[str, Any], sid: str, name: str, org_id: Optional[str]
             raise RecordError("keywords", "must be text or a list of text")
         keywords = ", ".join(k.strip() for k in keywords if k.strip())
     keywords = _text({"keywords": keywords}, "keywords", limit=MAX_TEXT)
+    welsh = welsh_translation(raw) or {"name_cy": _text(raw, "name_cy"),
+                                       "description_cy": _text(raw, "description_cy", limit=MAX_TEXT)}
     service: Dict[str, Any] = {
-        "id": sid, "organization_id": org_id, "name": name, "name_cy": _text(raw, "name_cy"),
+        "id": sid, "organization_id": org_id, "name": name, "name_cy": welsh["name_cy"],
         "description": _text(raw, "description", limit=MAX_TEXT) or "",
-        "description_cy": _text(raw, "description_cy", limit=MAX_TEXT), "keywords": keywords,
+        "description_cy": welsh["description_cy"], "keywords": keywords,
         "url": _text(raw, "url", limit=500), "email": _text(raw, "email"), "status": status,
         "fees": _text(raw, "fees", limit=MAX_TEXT), "accreditations": _text(raw, "accreditations", limit=MAX_TEXT),
         "minimum_age": _age(raw, "minimum_age"), "maximum_age": _age(raw, "maximum_age"),

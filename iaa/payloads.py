@@ -80,7 +80,11 @@ class ServiceCard(_Payload):
     schedule: Optional[str] = None
     cost: Optional[str] = None
     ages: Optional[str] = None
-    welsh: bool = False
+    welsh: Optional[bool] = Field(default=None, description="works in Welsh (the service's languages); "
+                                                             "null: no languages recorded")
+    welsh_label: Optional[str] = Field(default=None, description="that, as a line in the card's language")
+    english_only: bool = Field(default=False, description="a Welsh card whose details exist only in English")
+    language_note: Optional[str] = Field(default=None, description="the sentence saying so, from the domain")
     last_checked: Optional[str] = None
     stale: bool = False
     status: str = "active"

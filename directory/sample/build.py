@@ -220,7 +220,10 @@ def _details(svc: Dict[str, Any], kind: Kind, n: int, welsh: bool, sal_ids: List
     org_en, org_cy, org_mail = ORGANISATIONS[org_key]
     svc["organization"] = {"id": uid("org", org_key), "name": org_en,
                            "description": f"{org_cy}: a fictional organisation in the example directory.",
-                           "email": f"{org_mail}@example.org", "website": f"https://www.example.org/{org_mail}"}
+                           "email": f"{org_mail}@example.org", "website": f"https://www.example.org/{org_mail}",
+                           "x_translations": {"cy": {
+                               "name": org_cy,
+                               "description": f"{org_cy}: sefydliad ffuglennol yn y cyfeiriadur enghreifftiol."}}}
     svc["cost_options"] = _cost_options(kind, n, sid)
     number = f"029 2018 0{phone_n:03d}" if phone_n < 1000 else f"01632 960{phone_n - 1000:03d}"
     svc["phones"] = [{"id": uid("phone", sid), "service_id": sid, "number": number, "type": "voice"}]
@@ -245,9 +248,8 @@ def _service(kind: Kind, n: int, town: Optional[str], rng: random.Random, today:
         "email": f"{slug(name)[:40]}@example.org",
         "status": CLOSED.get((kind.code, town), "active"),
     }
-    if welsh:
-        svc["name_cy"] = name_cy
-        svc["description_cy"] = pick(kind.desc_cy, n)
+    if welsh:  # the x_translations extension (directory/validation.py)
+        svc["x_translations"] = {"cy": {"name": name_cy, "description": pick(kind.desc_cy, n)}}
     lo, hi = pick(kind.ages, n)
     if lo is not None:
         svc["minimum_age"] = lo
@@ -290,7 +292,7 @@ def build(today: str = "2026-11-23") -> List[Dict[str, Any]]:
 def main() -> None:
     services = build()
     OUT.write_text(json.dumps(services, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    welsh = sum(1 for s in services if s.get("name_cy"))
+    welsh = sum(1 for s in services if s.get("x_translations"))
     print(f"wrote {len(services)} services ({welsh} in Welsh) to {OUT}")
 
 

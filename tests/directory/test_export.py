@@ -65,7 +65,8 @@ def test_the_validator_does_catch_a_bad_service(schema_dir, exported):
 
 def test_exported_sample_has_what_the_bot_needs(exported, directory_db):
     first = next(s for s in exported if s["id"] == directory_db[0]["id"])
-    assert first["name_cy"] == "Clwb Cinio Llandeilo" and first["assured_date"]
+    assert first["x_translations"]["cy"]["name"] == "Clwb Cinio Llandeilo" and first["assured_date"]
+    assert "name_cy" not in first  # the Welsh text goes out as the x_translations extension only
     assert first["schedules"][0]["byday"] == "TU,TH" and first["cost_options"][0]["amount"] == 3.5
     assert {lang["code"] for lang in first["languages"]} == {"en", "cy"}
     assert first["service_at_locations"][0]["location"]["addresses"][0]["city"] == "Llandeilo"

@@ -105,5 +105,5 @@ def test_costs_in_plain_words(costs, fees, en, cy):
 def test_card_text_for_sms(sample_records):
     text = card_text(build_card(by_name(sample_records, "Llandeilo Luncheon Club"), "en", SAMPLE_DAY))
     assert text.splitlines()[0] == "Llandeilo Luncheon Club"
-    assert "When: Tuesdays and Thursdays, 12pm to 2pm" in text and "Works in Welsh" in text
+    assert "When: Tuesdays and Thursdays, 12pm to 2pm" in text and "\nWelsh spoken\n" in text
     assert "Last checked: 6 March 2026" in text

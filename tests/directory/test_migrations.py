@@ -62,3 +62,30 @@ def test_0003_moves_addresses_and_rekeys_children_both_ways(tmp_path):
             assert c.execute(text("SELECT id, service_id, number FROM dir_phone")).all() == [("p1", "s1", "029 2018 0001")]
         engine.dispose()
         upgrade(url)  # and forward again
+
+
+def test_0016_adds_an_organisations_welsh_text_and_takes_it_away(tmp_path):
+    for url in _urls(tmp_path):
+        upgrade(url, "0015")
+        engine = make_engine(url)
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO dir_organization (id, name, description) VALUES ('o1', 'Org', '')"))
+        engine.dispose()
+
+        upgrade(url, "0016")
+        engine = make_engine(url)
+        with engine.begin() as c:
+            columns = {col["name"] for col in inspect(c).get_columns("dir_organization")}
+            assert {"name_cy", "description_cy"} <= columns
+            assert c.execute(text("SELECT id, name, name_cy, description_cy FROM dir_organization")).all() == [
+                ("o1", "Org", None, None)]
+            c.execute(text("UPDATE dir_organization SET name_cy = 'Sefydliad' WHERE id = 'o1'"))
+        engine.dispose()
+
+        _downgrade(url, "0015")
+        engine = make_engine(url)
+        with engine.connect() as c:
+            assert not {"name_cy", "description_cy"} & {col["name"] for col in inspect(c).get_columns("dir_organization")}
+            assert c.execute(text("SELECT id, name FROM dir_organization")).all() == [("o1", "Org")]
+        engine.dispose()
+        upgrade(url)  # and forward again
