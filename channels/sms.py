@@ -38,8 +38,15 @@ def render_sms(messages: List[Dict[str, Any]]) -> str:
             for key in ("town", "schedule", "phone", "cost"):
                 if s.get(key):
                     line += f" - {s[key]}"
-            if s.get("welsh"):
+            # Whether the service works in Welsh (the card's welsh: true, false or null: unknown).
+            if s.get("welsh") is True:
                 line += " - Cymraeg ar gael" if cy else " - Welsh available"
+            elif s.get("welsh") is False:
+                line += " - dim Cymraeg" if cy else " - not in Welsh"
+            elif "welsh" in s and s.get("welsh_label"):
+                line += f" - {s['welsh_label']}"
+            if s.get("language_note"):  # in Welsh: these details exist only in English
+                line += f" - {s['language_note']}"
             if s.get("last_checked"):  # fresh or stale, the reader can judge how current it is
                 line += f" ({'gwiriwyd ddiwethaf' if cy else 'last checked'} {s['last_checked']})"
             parts.append(line)

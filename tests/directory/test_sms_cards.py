@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channels.sms import SMS_LIMIT, render_sms
+from directory.cards import build_card
 from directory.search import DirectorySearch
 
 from .conftest import SAMPLE_DAY
@@ -34,10 +35,26 @@ def test_in_welsh_the_line_is_in_welsh(search):
 
 
 def test_a_service_not_in_welsh_does_not_claim_it(search):
-    english_only = next(i for i in search.ids if not search.card(i)["welsh"] and search.card(i)["last_checked"])
+    english_only = next(i for i in search.ids if search.card(i)["welsh"] is False and search.card(i)["last_checked"])
     card = search.card(english_only)
     text = render_sms([{"text": "", "services": [card]}])
-    assert "Welsh" not in text and f"(last checked {card['last_checked']})" in text
+    assert "Welsh available" not in text and f" - not in Welsh (last checked {card['last_checked']})" in text
+    assert " - dim Cymraeg" in render_sms([{"text": "", "services": [search.card(english_only, "cy")]}])
+
+
+def test_a_service_with_no_languages_recorded_says_to_ask(search):
+    record = dict(search.record(search.ids[0]), languages=[])
+    card = build_card(record, "en")
+    assert card["welsh"] is None and card["welsh_label"] == "Ask the service whether Welsh is spoken"
+    assert " - Ask the service whether Welsh is spoken" in render_sms([{"services": [card]}])
+    cy = build_card(record, "cy")
+    assert " - Gofynnwch a oes gwasanaeth Cymraeg" in render_sms([{"services": [cy]}])
+
+
+def test_the_english_only_note_goes_in_the_text(search):
+    card = dict(search.card(search.ids[0], "cy"), language_note="Mae'r manylion hyn ar gael yn Saesneg yn unig.")
+    assert " - Cymraeg ar gael - Mae'r manylion hyn ar gael yn Saesneg yn unig. (gwiriwyd" in \
+        render_sms([{"services": [card]}])
 
 
 def test_three_services_fit_one_message(search):

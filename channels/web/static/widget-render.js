@@ -237,7 +237,17 @@
     if (s.schedule) field(strings.schedule, textWithBreaks(s.schedule));
     if (s.cost) field(strings.cost, textWithBreaks(s.cost, strings));
     if (dl.childNodes.length) card.appendChild(dl);
-    if (s.welsh === true) card.appendChild(el("p", null, [strings.welsh]));
+    /* whether the service works in Welsh (welsh: true, false or null: unknown), as the card words it */
+    if (typeof s.welsh_label === "string" && s.welsh_label) {
+      card.appendChild(el("p", { className: "iaa-service-welsh" }, [s.welsh_label]));
+    } else if (s.welsh === true) {
+      card.appendChild(el("p", { className: "iaa-service-welsh" }, [strings.welsh]));
+    }
+    /* in Welsh, a service whose details exist only in English says so */
+    if (typeof s.language_note === "string" && s.language_note) {
+      card.appendChild(el("p", { className: "iaa-service-note", lang: s.language === "cy" ? "cy" : "en" },
+        [s.language_note]));
+    }
     if (s.last_checked) card.appendChild(el("p", null, [strings.lastChecked + ": " + String(s.last_checked)]));
     return card;
   }
