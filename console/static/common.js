@@ -196,6 +196,95 @@
     };
   };
 
+  // ---------------------------------------------------------------- console strings
+  /* The console's own English and Welsh text is in console-strings.json ({en: {...}, cy: {...}},
+     every key in both: tests/console/test_console_strings.py). `C.loadStrings()` fetches it once
+     (a file of this origin: the CSP allows it, and no script is inline); `C.t(key, values)` gives
+     the string in the chosen language, "{name}" filled from `values`. Until it has arrived, or
+     if it cannot be loaded, the pages keep the English written in their HTML and t() gives the
+     `fallback`, else the key. */
+  C.STR = null;
+  var stringsPromise = null;
+
+  C.loadStrings = function () {
+    if (!stringsPromise) {
+      stringsPromise = fetch("/console/static/console-strings.json", { credentials: "same-origin" })
+        .then(function (res) {
+          return res.ok ? res.json() : null;
+        })
+        .then(
+          function (data) {
+            if (data && data.en) C.STR = data;
+            return C.STR;
+          },
+          function () {
+            return null;
+          }
+        );
+    }
+    return stringsPromise;
+  };
+
+  function fill(s, values) {
+    return !values ? s : String(s).replace(/\{(\w+)\}/g, function (_, k) {
+      return values[k] === undefined || values[k] === null ? "" : String(values[k]);
+    });
+  }
+
+  C.has = function (key) {
+    return !!(C.STR && ((C.STR[C.lang] && key in C.STR[C.lang]) || key in C.STR.en));
+  };
+
+  C.t = function (key, values, fallback) {
+    var s = null;
+    if (C.STR) s = (C.STR[C.lang] && C.STR[C.lang][key]) || C.STR.en[key] || null;
+    if (s === null) s = fallback === undefined ? key : fallback;
+    return fill(s, values);
+  };
+
+  /* Puts the chosen language into the page's fixed text: an element with data-i18n="key" gets
+     its text, data-i18n-attr="attribute:key;..." its attributes; <html lang> follows. */
+  C.applyStrings = function (root) {
+    root = root || document;
+    document.documentElement.lang = C.lang;
+    if (!C.STR) return;
+    Array.prototype.forEach.call(root.querySelectorAll("[data-i18n]"), function (node) {
+      var key = node.getAttribute("data-i18n");
+      if (C.has(key)) node.textContent = C.t(key);
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-i18n-attr]"), function (node) {
+      node.getAttribute("data-i18n-attr").split(";").forEach(function (pair) {
+        var parts = pair.split(":");
+        if (parts.length === 2 && C.has(parts[1].trim())) node.setAttribute(parts[0].trim(), C.t(parts[1].trim()));
+      });
+    });
+  };
+
+  /* The English / Cymraeg button (id "lang-switch" in the page): it names the other language, in
+     that language; pressing it switches the page at once (`onSwitch` redraws what scripts drew)
+     and remembers the choice in this browser. */
+  C.setUpLanguageSwitch = function (onSwitch) {
+    var button = C.$("lang-switch");
+    if (!button) return;
+    function draw() {
+      button.textContent = C.t("lang.switchTo", null, C.lang === "cy" ? "English" : "Cymraeg");
+      button.setAttribute("lang", C.lang === "cy" ? "en" : "cy");
+      button.hidden = !C.STR;
+    }
+    draw();
+    if (button.__wired) return;
+    button.__wired = true;
+    button.addEventListener("click", function () {
+      C.setLang(C.t("lang.switchToLang", null, C.lang === "cy" ? "en" : "cy"));
+      C.applyStrings(document);
+      draw();
+      if (onSwitch) onSwitch(C.lang);
+      var said = C.$("lang-announce");
+      if (said) said.textContent = C.t("lang.switched");
+      button.focus();
+    });
+  };
+
   /* A lang attribute for text in the chosen language, where the page around it is in another. */
   C.langAttr = function () {
     return C.lang !== (document.documentElement.lang || "en") ? C.lang : null;
@@ -237,7 +326,7 @@
       out.__wired = true;
       out.addEventListener("click", function () {
         out.disabled = true;
-        out.textContent = C.lang === "cy" ? "Wrthi'n allgofnodi\u2026" : "Signing out\u2026";
+        out.textContent = C.t("signingOut", null, C.lang === "cy" ? "Wrthi'n allgofnodi\u2026" : "Signing out\u2026");
         C.signOut();
       });
     }
@@ -253,7 +342,7 @@
       requested: "Asked for a person",
       fallback: "Assistant could not help"
     },
-    language: { en: "English", cy: "Welsh (Cymraeg)" },
+    language: { en: "English", cy: "Cymraeg / Welsh" },
     channel: { web: "Web chat", sms: "Text message (SMS)" },
     status: {
       waiting: "Waiting for staff",
@@ -315,19 +404,27 @@
   /* "older_people" -> "Older people" for codes without a label. */
   C.humanize = function (code) {
     var s = String(code === null || code === undefined ? "" : code).replace(/[_-]+/g, " ").trim();
-    if (!s) return "Not stated";
+    if (!s) return C.t("label.notStated", null, "Not stated");
     return s.charAt(0).toUpperCase() + s.slice(1);
   };
 
+  /* A code's label: from console-strings.json ("label.<kind>.<code>") on pages that load it,
+     in the chosen language; else the English above. */
   C.label = function (kind, code) {
     var table = LABELS[kind] || {};
-    if (code === null || code === undefined || code === "") return "Not stated";
+    if (code === null || code === undefined || code === "") return C.t("label.notStated", null, "Not stated");
+    if (C.has("label." + kind + "." + code)) return C.t("label." + kind + "." + code);
     return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : C.humanize(code);
   };
 
   C.OUTCOMES = ["information", "advice", "assistance", "safeguarding_referral", "no_further_action"];
 
   // ---------------------------------------------------------------- time
+  /* Welsh dates where the page is in Welsh (and its strings have loaded). */
+  function locale() {
+    return C.lang === "cy" && C.STR ? "cy-GB" : "en-GB";
+  }
+
   function toDate(v) {
     if (!v) return null;
     var d = v instanceof Date ? v : new Date(v);
@@ -343,37 +440,44 @@
   C.formatTime = function (v) {
     var d = toDate(v);
     if (!d) return "";
-    var time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    var time = d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
     if (sameDay(d, new Date())) return time;
-    return d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" }) + ", " + time;
+    return d.toLocaleDateString(locale(), { weekday: "short", day: "numeric", month: "short" }) + ", " + time;
   };
 
   C.formatDateTime = function (v) {
     var d = toDate(v);
     if (!d) return "";
     return (
-      d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" }) +
+      d.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric" }) +
       ", " +
-      d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" })
     );
   };
 
   C.formatDate = function (v) {
     var d = toDate(v);
     if (!d) return "";
-    return d.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+    return d.toLocaleDateString(locale(), { weekday: "short", day: "numeric", month: "short", year: "numeric" });
   };
 
   /* A short duration: "under 1 min", "4 min", "2 h 5 min", "3 days". */
   C.formatDuration = function (ms) {
     if (!(ms >= 0)) ms = 0;
     var min = Math.floor(ms / 60000);
-    if (min < 1) return "under 1 min";
-    if (min < 60) return min + " min";
+    function m(n) {
+      return C.t("dur.min", { n: n }, n + " min");
+    }
+    function hours(n) {
+      return C.t("dur.h", { n: n }, n + " h");
+    }
+    if (min < 1) return C.t("dur.under1", null, "under 1 min");
+    if (min < 60) return m(min);
     var h = Math.floor(min / 60);
-    if (h < 24) return h + " h" + (min % 60 ? " " + (min % 60) + " min" : "");
+    if (h < 24) return hours(h) + (min % 60 ? " " + m(min % 60) : "");
     var days = Math.floor(h / 24);
-    return days + (days === 1 ? " day" : " days") + (h % 24 ? " " + (h % 24) + " h" : "");
+    return (days === 1 ? C.t("dur.day", null, "1 day") : C.t("dur.days", { n: days }, days + " days")) +
+      (h % 24 ? " " + hours(h % 24) : "");
   };
 
   C.since = function (v) {

@@ -33,6 +33,7 @@
   var drawDetails = P.drawDetails;
   var appendMessage = P.appendMessage;
   var drawNotes = P.drawNotes;
+  var t = C.t;
 
   // ---------------------------------------------------------------- actions
   /* What can be done depends on the conversation's state and who holds it; the server checks
@@ -49,15 +50,25 @@
     ui.transferForm.hidden = !heldByMe || !transferChoices(c).length;
     ui.closeForm.hidden = !(waiting || heldByMe);
     ui.replyForm.hidden = !heldByMe;
+    ui.replyWelsh.hidden = !(heldByMe && c.language === "cy");
+    // Someone without Welsh is asked to leave a Welsh conversation to a Welsh speaker who is
+    // signed in; the button still works (a person waiting must not be left unanswered).
+    var leave = waiting && !!c.leave_to_welsh_speaker;
+    ui.actionClaim.textContent = t(leave ? "action.claimAnyway" : "action.claim");
+    ui.actionClaim.className = "button " + (leave ? "button--secondary" : "button--primary");
 
     var hint;
-    if (waiting) hint = "Claim this conversation to reply. The citizen is told when you join.";
-    else if (heldByMe) hint = "You are handling this conversation.";
-    else if (c.status === "with_staff") hint = assignedText(c) + ": only they can reply, release or transfer it.";
-    else if (c.status === "bot") hint = "This conversation is back with the assistant. You can still add notes.";
-    else if (c.status === "closed") hint = "This conversation is closed. You can still add notes.";
+    if (leave) hint = t("hint.leaveTo", { names: (c.welsh_speakers_on_duty || []).join(", ") });
+    else if (waiting && c.language === "cy" && S.me && S.me.speaks_welsh) hint = t("hint.welshYou");
+    else if (waiting && c.language === "cy") hint = t("hint.welshNobody");
+    else if (waiting) hint = t("hint.waiting");
+    else if (heldByMe) hint = t("hint.mine");
+    else if (c.status === "with_staff") hint = t("hint.other", { who: assignedText(c) });
+    else if (c.status === "bot") hint = t("hint.bot");
+    else if (c.status === "closed") hint = t("hint.closed");
     else hint = "";
     ui.actionsHint.textContent = hint;
+    ui.actionsHint.classList.toggle("hint-text--welsh", waiting && c.language === "cy");
     drawTransferOptions(c);
   }
 
@@ -69,12 +80,21 @@
     });
   }
 
+  /* Colleagues to transfer to; in a Welsh conversation, those who speak Welsh first. Each says
+     whether they speak Welsh. */
   function drawTransferOptions(c) {
     var select = ui.transferSelect;
     var keep = select.value;
     while (select.options.length > 1) select.remove(1);
-    transferChoices(c).forEach(function (p) {
-      select.appendChild(el("option", { value: p.username }, [(p.name || p.username) + " (" + p.username + ")"]));
+    var choices = transferChoices(c);
+    if (c.language === "cy") {
+      choices = choices.filter(function (p) { return p.speaks_welsh; })
+        .concat(choices.filter(function (p) { return !p.speaks_welsh; }));
+    }
+    choices.forEach(function (p) {
+      var values = { name: p.name || p.username, username: p.username };
+      select.appendChild(el("option", { value: p.username, "data-welsh": p.speaks_welsh ? "true" : null },
+                            [t(p.speaks_welsh ? "transfer.optionWelsh" : "transfer.option", values)]));
     });
     select.value = keep;
     if (select.value !== keep) select.value = "";
@@ -107,7 +127,7 @@
   function insertCanned() {
     var i = ui.cannedSelect.value;
     if (i === "") {
-      showError("Choose a saved reply first.");
+      showError(t("err.chooseCanned"));
       ui.cannedSelect.focus();
       return;
     }
@@ -124,7 +144,7 @@
       /* ignore */
     }
     ui.cannedSelect.value = "";
-    showStatus("Saved reply inserted. Check it, then send.");
+    showStatus(t("done.canned"));
   }
 
   /* POST an action on the selected conversation. Resolves the reply, or null if not sent. */
@@ -146,8 +166,8 @@
       }
       if (r.redirecting) return null;
       if (!r.ok) {
-        if (r.network) showError("We could not reach the server. Check your connection and try again.");
-        else showError(C.detail(r.data, "That did not work (error " + r.status + "). Please try again."));
+        if (r.network) showError(t("err.network"));
+        else showError(C.detail(r.data, t("err.failed", { status: r.status })));
         if (r.status === 409 || r.status === 404) loadConversation(id, { fresh: false }).then(keepFocus);
         refreshQueueIfPolling();
         return null;
@@ -172,14 +192,14 @@
   /* Without the live connection, show the effect of an action at once instead of at the next poll. */
   function refreshQueueIfPolling() {
     if (S.socketReady) return;
-    C.get("/console/api/queue").then(function (r) {
+    C.get(P.queuePath()).then(function (r) {
       if (r.ok && r.data && Array.isArray(r.data.conversations) && !S.socketReady) drawQueue(r.data.conversations);
     });
   }
 
   function wire() {
     ui.actionClaim.addEventListener("click", function () {
-      act("claim", null, ui.actionClaim, "Claiming\u2026").then(function (r) {
+      act("claim", null, ui.actionClaim, t("pending.claiming")).then(function (r) {
         if (!r) return;
         if (r.data && r.data.conversation && S.conv) {
           S.conv.conversation = Object.assign({}, S.conv.conversation, r.data.conversation);
@@ -187,21 +207,21 @@
           drawDetails();
           drawActions();
         }
-        showStatus("You have claimed this conversation. The citizen has been told you have joined.");
+        showStatus(t("done.claimed"));
         if (!ui.replyForm.hidden) ui.replyText.focus();
         loadConversation(S.selectedId, { fresh: false });
       });
     });
 
     ui.actionRelease.addEventListener("click", function () {
-      act("release", null, ui.actionRelease, "Releasing\u2026").then(function (r) {
-        if (r) afterStateChange("Released. The conversation is back in the queue for anyone to claim.");
+      act("release", null, ui.actionRelease, t("pending.releasing")).then(function (r) {
+        if (r) afterStateChange(t("done.released"));
       });
     });
 
     ui.actionReturn.addEventListener("click", function () {
-      act("return-to-bot", null, ui.actionReturn, "Returning\u2026").then(function (r) {
-        if (r) afterStateChange("Returned to the assistant. The citizen can carry on with the bot.");
+      act("return-to-bot", null, ui.actionReturn, t("pending.returning")).then(function (r) {
+        if (r) afterStateChange(t("done.returned"));
       });
     });
 
@@ -209,15 +229,15 @@
       ev.preventDefault();
       var username = ui.transferSelect.value;
       if (!username) {
-        showError("Choose who to transfer the conversation to.");
+        showError(t("err.chooseTransfer"));
         ui.transferSelect.focus();
         return;
       }
       var who = ui.transferSelect.options[ui.transferSelect.selectedIndex].textContent;
-      act("transfer", { username: username }, C.$("action-transfer"), "Transferring\u2026").then(function (r) {
+      act("transfer", { username: username }, C.$("action-transfer"), t("pending.transferring")).then(function (r) {
         if (r) {
           ui.transferSelect.value = "";
-          afterStateChange("Transferred to " + who + ".");
+          afterStateChange(t("done.transferred", { who: who }));
         }
       });
     });
@@ -226,14 +246,14 @@
       ev.preventDefault();
       var outcome = ui.closeOutcome.value;
       if (!outcome) {
-        showError("Choose an outcome before closing the conversation.");
+        showError(t("err.chooseOutcome"));
         ui.closeOutcome.focus();
         return;
       }
-      act("close", { outcome: outcome }, C.$("action-close"), "Closing\u2026").then(function (r) {
+      act("close", { outcome: outcome }, C.$("action-close"), t("pending.closing")).then(function (r) {
         if (r) {
           ui.closeOutcome.value = "";
-          afterStateChange("Closed with the outcome \u201c" + C.label("outcome", outcome) + "\u201d.");
+          afterStateChange(t("done.closed", { outcome: C.label("outcome", outcome) }));
         }
       });
     });
@@ -254,11 +274,11 @@
       ev.preventDefault();
       var text = ui.noteText.value.trim();
       if (!text) {
-        showError("Write the note first.");
+        showError(t("err.writeNote"));
         ui.noteText.focus();
         return;
       }
-      act("notes", { text: text }, C.$("note-add"), "Adding\u2026").then(function (r) {
+      act("notes", { text: text }, C.$("note-add"), t("pending.adding")).then(function (r) {
         if (!r) return;
         ui.noteText.value = "";
         var note = r.data && r.data.note;
@@ -266,7 +286,7 @@
           S.conv.notes.push(note);
           drawNotes();
         } else loadConversation(S.selectedId, { fresh: false });
-        showStatus("Note added.");
+        showStatus(t("done.note"));
         ui.noteText.focus();
       });
     });
@@ -280,11 +300,11 @@
   function sendReply() {
     var text = ui.replyText.value.trim();
     if (!text) {
-      showError("Write a reply first.");
+      showError(t("err.writeReply"));
       ui.replyText.focus();
       return;
     }
-    act("reply", { text: text }, ui.replySend, "Sending\u2026").then(function (r) {
+    act("reply", { text: text }, ui.replySend, t("pending.sending")).then(function (r) {
       if (!r) {
         ui.replyText.focus();
         return;
@@ -297,7 +317,7 @@
         S.conv.messages.push(m);
         appendMessage(m);
       } else loadConversation(S.selectedId, { fresh: false });
-      showStatus("Reply sent.");
+      showStatus(t("done.reply"));
       ui.replyText.focus();
     });
   }
@@ -306,6 +326,9 @@
   P.loadCanned = loadCanned;
   P.wire = wire;
   P.drawActions = drawActions;
+  P.drawTransferOptionsNow = function () {
+    if (S.conv) drawTransferOptions(S.conv.conversation);
+  };
   P.keepFocus = keepFocus;
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -19,6 +19,7 @@
   var showStatus = P.showStatus;
   var showError = P.showError;
   var clearMessages = P.clearMessages;
+  var t = C.t;
   // From console-live.js.
   var watch = P.watch;
   // From console-queue.js.
@@ -62,11 +63,11 @@
             deselect();
             return;
           }
-          showError("That conversation could not be found.");
+          showError(t("err.notFound"));
           deselect();
           return;
         }
-        if (opts.fresh && !opts.quiet) showError(C.detail(r.data, "The conversation could not be loaded. Please try again."));
+        if (opts.fresh && !opts.quiet) showError(C.detail(r.data, t("err.load")));
         return;
       }
       var fresh = opts.fresh || !S.conv || S.conv.conversation.id !== id;
@@ -110,7 +111,7 @@
     markSelected();
     ui.conversationBody.hidden = true;
     ui.conversationPlaceholder.hidden = false;
-    ui.conversationHeading.textContent = "Conversation";
+    ui.conversationHeading.textContent = t("conv.heading");
     ui.conversationState.textContent = "";
   }
 
@@ -120,9 +121,9 @@
 
   function statusText(c) {
     if (c.status === "with_staff") return assignedText(c);
-    if (c.status === "waiting") return "Waiting for staff, not claimed yet";
-    if (c.status === "bot") return "Back with the assistant";
-    if (c.status === "closed") return "Closed" + (c.outcome ? " \u2013 " + C.label("outcome", c.outcome) : "");
+    if (c.status === "waiting") return t("conv.status.waiting");
+    if (c.status === "bot") return t("conv.status.bot");
+    if (c.status === "closed") return t("conv.status.closed") + (c.outcome ? " \u2013 " + C.label("outcome", c.outcome) : "");
     return C.label("status", c.status);
   }
 
@@ -130,10 +131,14 @@
     var c = S.conv.conversation;
     C.clear(ui.conversationHeading);
     if (c.priority === "urgent") {
-      ui.conversationHeading.appendChild(badge("urgent", "Urgent"));
+      ui.conversationHeading.appendChild(badge("urgent", t("badge.urgent")));
       ui.conversationHeading.appendChild(document.createTextNode(" "));
     }
-    ui.conversationHeading.appendChild(document.createTextNode(c.reason ? conversationTitle(c) : "Conversation"));
+    if (c.welsh_speaker_wanted) {
+      ui.conversationHeading.appendChild(badge("welsh", t("badge.welsh")));
+      ui.conversationHeading.appendChild(document.createTextNode(" "));
+    }
+    ui.conversationHeading.appendChild(document.createTextNode(c.reason ? conversationTitle(c) : t("conv.heading")));
     ui.conversationState.textContent = statusText(c);
     ui.conversationState.setAttribute("data-status", c.status || "");
   }
@@ -146,44 +151,47 @@
       if (value === null || value === undefined || value === "") return;
       dl.appendChild(el("div", { className: cls || null }, [el("dt", null, [term]), el("dd", null, [value])]));
     }
-    // Priority, reason, language, channel and status are in the heading above.
+    // Priority, reason, channel and status are in the heading above. The language the person
+    // chose is said in words (the assistant's summary carries it; else the conversation's).
+    var chosen = s.language === "cy" || s.language === "en" ? s.language : c.language;
+    row(t("summary.language"), C.label("language", chosen), chosen === "cy" ? "row--welsh" : null);
     if (c.waiting_since && (c.status === "waiting" || c.status === "with_staff")) {
-      row("Waiting", C.since(c.waiting_since) + " (since " + C.formatTime(c.waiting_since) + ")");
+      row(t("summary.waiting"), t("summary.since", { time: C.since(c.waiting_since), at: C.formatTime(c.waiting_since) }));
     }
     if (c.due_by) {
       var due = el("span", null, [C.formatDate(c.due_by)]);
       if (c.overdue) {
-        row("Reply due by", el("span", null, [badge("overdue", "Overdue"), " ", due]), "row--overdue");
-      } else row("Reply due by", due);
+        row(t("summary.due"), el("span", null, [badge("overdue", t("badge.overdue")), " ", due]), "row--overdue");
+      } else row(t("summary.due"), due);
     }
-    row("Theme", C.label("theme", s.theme));
-    row("Topic", C.label("topic", s.topic));
-    row("Enquirer", C.label("enquirer", s.enquirer));
+    row(t("summary.theme"), C.label("theme", s.theme));
+    row(t("summary.topic"), C.label("topic", s.topic));
+    row(t("summary.enquirer"), C.label("enquirer", s.enquirer));
     if (Array.isArray(s.concerns) && s.concerns.length > 1) {
-      row("Concerns", s.concerns.map(function (c) { return C.humanize(String(c)); }).join("; "), "row--concern");
-    } else if (s.concern) row("Concern", C.humanize(s.concern), "row--concern");
+      row(t("summary.concerns"), s.concerns.map(function (c) { return C.humanize(String(c)); }).join("; "), "row--concern");
+    } else if (s.concern) row(t("summary.concern"), C.humanize(s.concern), "row--concern");
     if (Array.isArray(s.services_offered) && s.services_offered.length) {
-      row("Services offered", s.services_offered.map(String).join("; "));
+      row(t("summary.services"), s.services_offered.map(String).join("; "));
     }
     if (c.callback && c.callback.phone) {
       row(
-        "Call back on",
+        t("summary.callback"),
         el("span", null, [
           el("a", { href: "tel:" + String(c.callback.phone).replace(/[^\d+]/g, "") }, [String(c.callback.phone)]),
-          c.callback.consented_at ? " (agreed " + C.formatTime(c.callback.consented_at) + ")" : ""
+          c.callback.consented_at ? t("summary.agreed", { at: C.formatTime(c.callback.consented_at) }) : ""
         ])
       );
     }
   }
 
   // ---------------------------------------------------------------- transcript
-  var SENDER = { citizen: "Citizen", bot: "Assistant", staff: "Staff", system: "System" };
+  var SENDERS = ["citizen", "bot", "staff", "system"];
 
   function buildMessage(m) {
-    var sender = Object.prototype.hasOwnProperty.call(SENDER, m.sender) ? m.sender : "system";
-    var who = SENDER[sender];
+    var sender = SENDERS.indexOf(m.sender) >= 0 ? m.sender : "system";
+    var who = t("sender." + sender);
     if (sender === "staff" && m.author && m.author.name) {
-      who = (S.me && m.author.name === S.me.name ? "You" : m.author.name) + " (staff)";
+      who = t("sender.staffNamed", { name: S.me && m.author.name === S.me.name ? t("sender.you") : m.author.name });
     }
     var text = el("p", { className: "msg__text" });
     text.textContent = typeof m.text === "string" ? m.text : "";
@@ -219,7 +227,7 @@
       if (m.id !== undefined && m.id !== null) S.messageIds[m.id] = true;
       log.appendChild(buildMessage(m));
     });
-    if (!messages.length) log.appendChild(el("p", { className: "hint-text" }, ["No messages yet."]));
+    if (!messages.length) log.appendChild(el("p", { className: "hint-text" }, [t("transcript.empty")]));
     ui.transcript.parentNode.replaceChild(log, ui.transcript);
     ui.transcript = log;
     followBottom(log);
@@ -332,7 +340,7 @@
     text.textContent = typeof n.text === "string" ? n.text : "";
     return el("li", { className: "note" }, [
       el("p", { className: "note__head" }, [
-        el("span", { className: "note__who" }, [(n.author && n.author.name) || "Staff"]),
+        el("span", { className: "note__who" }, [(n.author && n.author.name) || t("sender.staff")]),
         n.at ? el("span", { className: "sr-only" }, [", "]) : null,
         n.at ? el("time", { datetime: String(n.at) }, [C.formatTime(n.at)]) : null
       ]),
@@ -340,7 +348,17 @@
     ]);
   }
 
+  /* The language switched: the open conversation again (what staff typed is kept). */
+  function redrawConversation() {
+    drawConversationHead();
+    drawDetails();
+    drawTranscript(S.conv.messages);
+    drawNotes();
+    drawActions();
+  }
+
   P.select = select;
+  P.redrawConversation = redrawConversation;
   P.loadConversation = loadConversation;
   P.incomingMessage = incomingMessage;
   P.incomingFlag = incomingFlag;

@@ -74,7 +74,7 @@
       S.socketReady = true;
       S.failures = 0;
       stopPolling();
-      setLive("socket", "Live");
+      setLive("socket", "live.live");
       if (S.selectedId) {
         watch(S.selectedId);
         // Catch up with anything said while the connection was down.
@@ -129,7 +129,7 @@
   }
 
   function startPolling() {
-    setLive("polling", "Updating every 5 seconds");
+    setLive("polling", "live.polling");
     if (S.pollTimer) return;
     S.pollTimer = setInterval(poll, POLL_MS);
     poll();
@@ -141,9 +141,9 @@
   }
 
   function poll() {
-    C.get("/console/api/queue").then(function (r) {
+    C.get(queuePath()).then(function (r) {
       if (r.ok && r.data && Array.isArray(r.data.conversations) && !S.socketReady) drawQueue(r.data.conversations);
-      else if (r.status === 403) showError(C.detail(r.data, "Not allowed for your role"));
+      else if (r.status === 403) showError(C.detail(r.data, C.t("err.notAllowed")));
     });
     // New messages in the open conversation: every time for one you are handling, every 30 s
     // otherwise (each fetch is a "view" in the audit log).
@@ -155,16 +155,34 @@
   }
 
   function loadQueueOnce() {
-    C.get("/console/api/queue").then(function (r) {
+    C.get(queuePath()).then(function (r) {
       if (S.haveSocketQueue) return; // the socket's copy is newer
       if (r.ok && r.data && Array.isArray(r.data.conversations)) drawQueue(r.data.conversations);
-      else if (r.status === 403) showError(C.detail(r.data, "Not allowed for your role"));
-      else if (!r.redirecting) ui.queueCounts.textContent = "The queue could not be loaded. Trying again\u2026";
+      else if (r.status === 403) showError(C.detail(r.data, C.t("err.notAllowed")));
+      else if (!r.redirecting) ui.queueCounts.textContent = C.t("queue.loadFailed");
     });
+  }
+
+  /* GET /console/api/queue, with the language filter when one is chosen (the socket's frames
+     carry the whole queue; console-queue.js filters those). */
+  function queuePath() {
+    return "/console/api/queue" + (S.language ? "?language=" + encodeURIComponent(S.language) : "");
+  }
+
+  /* The language filter changed: the socket's last queue, filtered again, or a fresh one. */
+  function filterChanged() {
+    if (S.socketReady && S.haveSocketQueue) drawQueue(S.allQueue);
+    else {
+      C.get(queuePath()).then(function (r) {
+        if (r.ok && r.data && Array.isArray(r.data.conversations) && !S.socketReady) drawQueue(r.data.conversations);
+      });
+    }
   }
 
   P.connect = connect;
   P.loadQueueOnce = loadQueueOnce;
+  P.queuePath = queuePath;
+  P.filterChanged = filterChanged;
   P.watch = watch;
   P.poll = poll;
 })();

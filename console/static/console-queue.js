@@ -1,6 +1,9 @@
 /*
  * Staff console page, part 3 of 5 (the parts and their order are listed in console.js):
- * the queue list: drawing it, its counts, announcing changes, following the selection.
+ * the queue list: drawing it, its counts, announcing changes, following the selection, and
+ * the language filter. A Welsh conversation is marked "Welsh speaker wanted"; for someone
+ * without Welsh while a Welsh speaker is signed in (leave_to_welsh_speaker), it also asks them
+ * to leave it to that person. The server puts Welsh first in a Welsh speaker's queue.
  */
 (function () {
   "use strict";
@@ -15,6 +18,7 @@
   var S = P.S;
   var ui = P.ui;
   var announce = P.announce;
+  var t = C.t;
   // From console-conversation.js, which loads after this file: looked up when called.
   function select(id, opts) {
     return P.select(id, opts);
@@ -43,11 +47,11 @@
 
   function assignedText(item) {
     if (item.status === "with_staff" || item.assigned_to) {
-      if (isMine(item)) return "With you";
-      if (item.assigned_to) return "With " + (item.assigned_to.name || item.assigned_to.username);
-      return "With staff";
+      if (isMine(item)) return t("assigned.you");
+      if (item.assigned_to) return t("assigned.with", { name: item.assigned_to.name || item.assigned_to.username });
+      return t("assigned.staff");
     }
-    if (item.status === "waiting") return "Not claimed";
+    if (item.status === "waiting") return t("assigned.none");
     return C.label("status", item.status);
   }
 
@@ -59,12 +63,25 @@
     return el("span", { className: "badge badge--" + kind }, [text]);
   }
 
+  /* "Eleri is" / "Eleri and Siân are": who the conversation can be left to. */
+  function namesOf(list) {
+    list = (Array.isArray(list) ? list : []).map(String);
+    if (!list.length) return "";
+    if (list.length === 1) return t("queue.leaveToOne", { name: list[0] });
+    return t("queue.leaveToMany", { names: list.join(", ") });
+  }
+
+  function leaveNote(item) {
+    if (!item.leave_to_welsh_speaker) return null;
+    return el("p", { className: "q-leave" }, [t("queue.leaveTo", { names: namesOf(item.welsh_speakers_on_duty) })]);
+  }
+
   function buildQueueItem(item) {
     var urgent = item.priority === "urgent";
     var summary = summaryOf(item);
     var detailsId = "q-details-" + item.id;
     var waiting = el("span", { className: "q-wait", "data-since": item.waiting_since || "" }, [
-      "waiting " + C.since(item.waiting_since)
+      t("queue.waitingFor", { time: C.since(item.waiting_since) })
     ]);
     var button = el(
       "button",
@@ -76,8 +93,9 @@
       },
       [
         el("span", { className: "q-line q-line--top" }, [
-          urgent ? badge("urgent", "Urgent") : null,
-          item.overdue ? badge("overdue", "Overdue") : null,
+          urgent ? badge("urgent", t("badge.urgent")) : null,
+          item.overdue ? badge("overdue", t("badge.overdue")) : null,
+          item.welsh_speaker_wanted ? badge("welsh", t("badge.welsh")) : null,
           el("span", { className: "q-reason" }, [C.label("reason", item.reason)])
         ]),
         el("span", { className: "q-line q-line--meta" }, [
@@ -93,11 +111,11 @@
     );
 
     var rows = [
-      ["Theme", C.label("theme", summary.theme)],
-      ["Topic", C.label("topic", summary.topic)],
-      ["Enquirer", C.label("enquirer", summary.enquirer)]
+      [t("summary.theme"), C.label("theme", summary.theme)],
+      [t("summary.topic"), C.label("topic", summary.topic)],
+      [t("summary.enquirer"), C.label("enquirer", summary.enquirer)]
     ];
-    if (summary.concern) rows.push(["Concern", C.humanize(summary.concern), "q-concern"]);
+    if (summary.concern) rows.push([t("summary.concern"), C.humanize(summary.concern), "q-concern"]);
     var dl = el("dl", { className: "q-summary" });
     rows.forEach(function (row) {
       dl.appendChild(el("div", { className: row[2] || null }, [el("dt", null, [row[0]]), el("dd", null, [row[1]])]));
@@ -105,7 +123,7 @@
 
     var assignedClass = isMine(item) ? " q-assigned--mine" : item.assigned_to ? "" : " q-assigned--none";
     var assigned = el("p", { className: "q-assigned" + assignedClass }, [assignedText(item)]);
-    var details = el("div", { className: "q-details", id: detailsId }, [assigned, dl]);
+    var details = el("div", { className: "q-details", id: detailsId }, [assigned, leaveNote(item), dl]);
 
     var li = el(
       "li",
@@ -113,7 +131,8 @@
         className: "q-item" + (urgent ? " q-item--urgent" : "") + (item.overdue ? " q-item--overdue" : ""),
         "data-id": item.id,
         "data-priority": item.priority,
-        "data-reason": item.reason
+        "data-reason": item.reason,
+        "data-language": item.language
       },
       [button, details]
     );
@@ -129,10 +148,17 @@
     return li;
   }
 
-  function drawQueue(items) {
-    items = items.filter(function (i) {
+  /* `opts.quiet`: a redraw (the language switched): nothing is announced. */
+  function drawQueue(items, opts) {
+    items = (items || []).filter(function (i) {
       return i && i.id;
     });
+    S.allQueue = items;
+    if (S.language) {
+      items = items.filter(function (i) {
+        return i.language === S.language;
+      });
+    }
     var list = ui.queueList;
 
     // Remember keyboard focus inside the list, to put it back after re-drawing.
@@ -146,7 +172,7 @@
       old[li.getAttribute("data-id")] = li;
     });
     var nodes = items.map(function (item) {
-      var sig = JSON.stringify(item) + "|" + (S.me ? S.me.username : "");
+      var sig = JSON.stringify(item) + "|" + (S.me ? S.me.username : "") + "|" + C.lang;
       var li = old[item.id];
       if (li && li.__sig === sig) {
         delete old[item.id];
@@ -173,7 +199,12 @@
       (target || ui.queueHeading).focus();
     }
 
-    announceChanges(items);
+    if (opts && opts.quiet) {
+      S.known = {};
+      items.forEach(function (i) {
+        S.known[i.id] = i.priority;
+      });
+    } else announceChanges(items);
     S.queue = items;
     markSelected();
     drawCounts(items);
@@ -203,26 +234,21 @@
       });
       var urgentWords = [];
       if (urgentNew.length === 1) {
-        urgentWords.push("Urgent: new " + C.label("reason", urgentNew[0].reason).toLowerCase() + " conversation waiting");
+        urgentWords.push(t("announce.urgentOne", { reason: C.label("reason", urgentNew[0].reason).toLowerCase() }));
       } else if (urgentNew.length > 1) {
-        urgentWords.push("Urgent: " + urgentNew.length + " new urgent conversations waiting");
+        urgentWords.push(t("announce.urgentMany", { n: urgentNew.length }));
       }
       if (raised.length) {
-        urgentWords.push(
-          "Urgent: " + (raised.length === 1 ? "a conversation in the queue is" : raised.length + " conversations are") +
-            " now marked urgent"
-        );
+        urgentWords.push(raised.length === 1 ? t("announce.raisedOne") : t("announce.raisedMany", { n: raised.length }));
       }
       if (urgentWords.length) announce(urgentWords.join(". ") + ".", true);
       if (normalNew.length === 1) {
         var n = normalNew[0];
-        announce(
-          "New conversation waiting: " + C.label("reason", n.reason).toLowerCase() + ", " + C.label("language", n.language) +
-            ", " + C.label("channel", n.channel) + ".",
-          false
-        );
+        announce(t("announce.newOne", { reason: C.label("reason", n.reason).toLowerCase(),
+                                        language: C.label("language", n.language),
+                                        channel: C.label("channel", n.channel) }), false);
       } else if (normalNew.length > 1) {
-        announce(normalNew.length + " new conversations waiting.", false);
+        announce(t("announce.newMany", { n: normalNew.length }), false);
       }
     }
     S.known = now;
@@ -239,15 +265,20 @@
       return i.overdue;
     }).length;
     var mine = items.filter(isMine).length;
-    var parts = [waiting.length + " waiting"];
-    if (urgent) parts.push(urgent + " urgent");
-    if (overdue) parts.push(overdue + " overdue");
-    parts.push(mine + " with you");
+    var welsh = waiting.filter(function (i) {
+      return i.language === "cy";
+    }).length;
+    var parts = [t("counts.waiting", { n: waiting.length })];
+    if (urgent) parts.push(t("counts.urgent", { n: urgent }));
+    if (overdue) parts.push(t("counts.overdue", { n: overdue }));
+    if (welsh && S.language !== "cy") parts.push(t("counts.welsh", { n: welsh }));
+    parts.push(t("counts.mine", { n: mine }));
     ui.queueCounts.textContent = parts.join(", ");
     ui.queueEmpty.hidden = items.length > 0;
+    ui.queueEmpty.textContent = S.language && S.allQueue.length ? t("queue.emptyFiltered") : t("queue.empty");
     document.title =
-      (urgent ? "(" + urgent + " urgent) " : waiting.length ? "(" + waiting.length + ") " : "") +
-      "Staff console \u2013 Care and support front door";
+      (urgent ? "(" + t("counts.urgent", { n: urgent }) + ") " : waiting.length ? "(" + waiting.length + ") " : "") +
+      t("page.console");
   }
 
   function markSelected() {
@@ -278,6 +309,8 @@
         drawActions();
         if (focusWasHere) keepFocus();
       }
+    } else if (S.language && c.language !== S.language) {
+      return; // hidden by the language filter, not gone from the queue
     } else if (c.status === "waiting" || c.status === "with_staff") {
       loadConversation(S.selectedId, { fresh: false });
     }
@@ -294,7 +327,7 @@
   function tick() {
     Array.prototype.forEach.call(document.querySelectorAll(".q-wait[data-since]"), function (span) {
       var since = span.getAttribute("data-since");
-      if (since) span.textContent = "waiting " + C.since(since);
+      if (since) span.textContent = t("queue.waitingFor", { time: C.since(since) });
     });
     if (S.conv) drawDetails();
   }
@@ -307,4 +340,5 @@
   P.badge = badge;
   P.cssId = cssId;
   P.markSelected = markSelected;
+  P.namesOf = namesOf;
 })();

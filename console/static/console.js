@@ -8,6 +8,12 @@
  * Citizen text is untrusted: every message, note and summary value is put in the page with
  * textContent / text nodes only.
  *
+ * In English or Welsh: the page's text is in console-strings.json (C.t, common.js); the switch in
+ * the header redraws everything in the other language at once (P.redraw) and the browser
+ * remembers the choice. Welsh conversations: a Welsh speaker's queue puts them first (the
+ * server orders it); others see "Welsh speaker wanted" and, while a Welsh speaker is signed in,
+ * are asked to leave it to them (a request: they may still claim it).
+ *
  * Plain scripts, no build step. After common.js and flags.js, console.html loads this page's five
  * parts with `defer`, in this order (deferred scripts run in document order); they share one
  * object, IAAConsole.consolePage (P):
@@ -62,10 +68,14 @@
   var RECONNECT_MS = [2000, 5000, 15000, 30000, 60000];
   var TICK_MS = 30000;
   var SELECTED_KEY = "iaa-console:selected";
+  var FILTER_KEY = "iaa-console:queue-language";
 
   var S = {
     me: null,
     queue: [],
+    allQueue: [], // the queue as last received, before the language filter
+    language: "", // the queue's language filter: "" (all), "cy" or "en"
+    live: ["connecting", "live.connecting"],
     known: null, // {id: priority} of the queue last drawn; null before the first draw
     haveSocketQueue: false,
     selectedId: null,
@@ -93,13 +103,30 @@
       "transcript", "reply-form", "reply-text", "reply-send", "canned-row", "canned-select", "canned-insert",
       "actions-hint", "action-claim", "action-release", "action-return", "transfer-form", "transfer-select",
       "close-form", "close-outcome", "notes-list", "notes-empty", "note-form", "note-text", "announce-polite",
-      "announce-urgent", "queue-heading"
+      "announce-urgent", "queue-heading", "queue-language", "reply-welsh"
     ].forEach(function (id) {
       ui[id.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); })] = C.$(id);
     });
 
-    C.OUTCOMES.forEach(function (code) {
-      ui.closeOutcome.appendChild(el("option", { value: code }, [C.label("outcome", code)]));
+    C.applyStrings(document);
+    C.loadStrings().then(begin);
+  }
+
+  /* Once the strings have arrived (or could not): the page in the chosen language, then its data. */
+  function begin() {
+    C.applyStrings(document);
+    C.setUpLanguageSwitch(redraw);
+    drawOutcomes();
+    S.language = storedFilter();
+    ui.queueLanguage.value = S.language;
+    ui.queueLanguage.addEventListener("change", function () {
+      S.language = ui.queueLanguage.value === "cy" || ui.queueLanguage.value === "en" ? ui.queueLanguage.value : "";
+      try {
+        localStorage.setItem(FILTER_KEY, S.language);
+      } catch (e) {
+        /* for this page only */
+      }
+      P.filterChanged();
     });
     wire();
 
@@ -111,8 +138,8 @@
       S.me = me;
       C.setUpHeader(me);
       if (me.role !== "staff" && me.role !== "admin") {
-        setLive("off", "Not available");
-        showError("The queue is for IAA staff. You are signed in as a " + C.label("role", me.role).toLowerCase() + ".");
+        setLive("off", "live.off");
+        showError(C.t("err.role", { role: C.label("role", me.role) }));
         return;
       }
       loadQueueOnce();
@@ -123,6 +150,35 @@
       if (wanted) select(wanted, { focus: false, quiet: true });
       setInterval(tick, TICK_MS);
     });
+  }
+
+  function drawOutcomes() {
+    var keep = ui.closeOutcome.value;
+    while (ui.closeOutcome.options.length > 1) ui.closeOutcome.remove(1);
+    C.OUTCOMES.forEach(function (code) {
+      ui.closeOutcome.appendChild(el("option", { value: code }, [C.label("outcome", code)]));
+    });
+    ui.closeOutcome.value = keep;
+  }
+
+  function storedFilter() {
+    try {
+      var v = localStorage.getItem(FILTER_KEY);
+      return v === "cy" || v === "en" ? v : "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  /* The language switch was pressed: everything the scripts drew, again in the new language. */
+  function redraw() {
+    drawOutcomes();
+    setLive(S.live[0], S.live[1]);
+    if (S.me) C.setUpHeader(S.me);
+    if (S.known !== null) P.drawQueue(S.allQueue, { quiet: true });
+    if (S.conv) P.redrawConversation();
+    else ui.conversationHeading.textContent = C.t("conv.heading");
+    if (S.me) P.drawTransferOptionsNow();
   }
 
   function fromHash() {
@@ -176,9 +232,11 @@
     }, 100);
   }
 
-  function setLive(state, text) {
+  /* `key`: a string's key (console-strings.json). */
+  function setLive(state, key) {
+    S.live = [state, key];
     ui.liveState.setAttribute("data-state", state);
-    ui.liveState.textContent = text;
+    ui.liveState.textContent = C.t(key);
     document.body.setAttribute("data-live", state);
   }
 
