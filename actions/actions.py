@@ -129,8 +129,9 @@ def handoff_events(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     if council.is_open(now):
         dispatcher.utter_message(response="utter_handoff_in_hours")
     else:
+        # in the conversation's language: the Welsh variation says "9yb dydd Llun 30 Tachwedd"
         dispatcher.utter_message(response="utter_handoff_out_of_hours",
-                                 back_at=when_text(council.next_opening(now)))
+                                 back_at=when_text(council.next_opening(now), tracker.get_slot("language") or "en"))
     enquiry = enquiry_payload(tracker, None, None)["enquiry"]
     summary = {
         "reason": reason,

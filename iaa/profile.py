@@ -10,7 +10,7 @@ from typing import Dict, List, Literal, Optional
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, root_validator, validator
 
 from .concerns import CONCERNS
-from .welsh import clock
+from .welsh import clock, day_name, soft
 from .yamlfile import read_mapping
 
 try:  # Python 3.9+
@@ -107,8 +107,19 @@ class Helpline(Strict):
     name_cy: str
     phone: str
     hours: str = ""
+    # The same hours in Welsh ("24 awr, am ddim"): required whenever hours is given.
+    hours_cy: str = ""
     concerns: List[str] = []
     _phone = validator("phone", allow_reuse=True)(_phone)
+
+    @root_validator(skip_on_failure=True)
+    def _hours_in_welsh(cls, values):
+        if values.get("hours") and not values.get("hours_cy"):
+            raise ValueError(f"helpline {values.get('id')!r} gives hours but no hours_cy (the hours in Welsh)")
+        return values
+
+    def hours_in(self, language: str = "en") -> str:
+        return self.hours_cy if language == "cy" else self.hours
 
     @validator("concerns", each_item=True)
     def _known_concern(cls, v: str) -> str:
@@ -231,8 +242,9 @@ class CouncilProfile(Strict):
                 added += 1
         return moment
 
-    def hours_text(self) -> str:
-        """Opening hours in plain English, days with the same hours grouped: 'Monday to Thursday 9am to 5pm'."""
+    def hours_text(self, language: str = "en") -> str:
+        """Opening hours in plain words, days with the same hours grouped: 'Monday to Thursday 9am
+        to 5pm'; in Welsh 'dydd Llun i ddydd Iau 9yb i 5yp'."""
         groups: list[tuple[list[str], Session]] = []
         for day in DAYS:
             s = self.opening_hours.weekly.get(day)
@@ -240,10 +252,18 @@ class CouncilProfile(Strict):
                 groups[-1][0].append(day)
             elif s:
                 groups.append(([day], s))
+        welsh = language == "cy"
         parts = []
         for days, s in groups:
-            label = days[0].title() if len(days) == 1 else f"{days[0].title()} to {days[-1].title()}"
-            parts.append(f"{label} {_clock(s.open)} to {_clock(s.close)}")
+            first, last = (day_name(DAYS.index(d), language) for d in (days[0], days[-1]))
+            if len(days) == 1:
+                label = first
+            else:
+                label = f"{first} i {soft(last)}" if welsh else f"{first} to {last}"
+            opens, closes = _clock(s.open, language), _clock(s.close, language)
+            parts.append(f"{label} {opens} i {closes}" if welsh else f"{label} {opens} to {closes}")
+        if welsh:
+            return ", ".join(parts) + " (ar gau ar wyliau banc)"
         return ", ".join(parts) + " (closed on bank holidays)"
 
     def helplines_for(self, concern: str) -> List[Helpline]:
@@ -277,16 +297,21 @@ class CouncilProfile(Strict):
         optional one is "" when the profile leaves it out)."""
         values = {
             "council_name": self.council.name,
+            "council_name_cy": self.council.name_cy,
             "iaa_phone": self.iaa.phone,
             "iaa_email": self.iaa.email,
             "iaa_website": str(self.iaa.website),
             "textphone_sentence": f" Textphone: {self.iaa.textphone}." if self.iaa.textphone else "",
             "bsl_sentence": (f" British Sign Language users can contact us by video: {self.iaa.bsl_video_url}."
                              if self.iaa.bsl_video_url else ""),
+            "textphone_sentence_cy": f" Ffôn testun: {self.iaa.textphone}." if self.iaa.textphone else "",
+            "bsl_sentence_cy": (f" Gall defnyddwyr Iaith Arwyddion Prydain gysylltu â ni drwy fideo: "
+                                f"{self.iaa.bsl_video_url}." if self.iaa.bsl_video_url else ""),
             "typical_reply": self.typical_reply("en"),
             "typical_reply_cy": self.typical_reply("cy"),
             "edt_phone": self.emergency_duty_team.phone,
             "opening_hours": self.hours_text(),
+            "opening_hours_cy": self.hours_text("cy"),
             "max_weekly_charge": _money(self.charges.max_weekly_charge_gbp),
             "capital_limit": _money(self.charges.residential_capital_limit_gbp),
             "charges_year": self.charges.year,
@@ -322,9 +347,9 @@ def _money(amount: float) -> str:
     return f"£{amount:,.0f}" if float(amount).is_integer() else f"£{amount:,.2f}"
 
 
-def _clock(hhmm: str) -> str:
+def _clock(hhmm: str, language: str = "en") -> str:
     h, m = (int(x) for x in hhmm.split(":"))
-    return clock(h, m)
+    return clock(h, m, language)
 
 
 class ProfileError(ValueError):

@@ -30,6 +30,6 @@ def safeguarding_reply(profile: CouncilProfile, concern: str, language: str,
     helplines = [h for h in profile.helplines_for(concern) if h.phone != "999"]
     if helplines:
         listed = ", ".join(f"{h.name_cy if language == 'cy' else h.name} {h.phone}"
-                           + (f" ({h.hours})" if h.hours and language == "en" else "") for h in helplines)
+                           + (f" ({h.hours_in(language)})" if h.hours_in(language) else "") for h in helplines)
         parts.append(say("safeguarding_helplines", language, profile, helplines=listed))
     return parts

@@ -32,9 +32,15 @@ def test_out_of_hours_the_citizen_is_told_when_staff_are_back(make_tracker, run_
     assert events == PAUSED
 
 
+def test_out_of_hours_in_welsh_the_time_staff_are_back_is_in_welsh(make_tracker, run_action, office_closed):
+    messages, _ = run_action(ActionHandoff(), make_tracker("ga i siarad â pherson", "request_person", language="cy"))
+    assert responses(messages) == ["utter_handoff_out_of_hours"]
+    assert messages[0]["back_at"] == "9yb dydd Llun 30 Tachwedd"
+
+
 def test_the_out_of_hours_response_has_somewhere_to_put_the_time(domain):
-    [variation] = domain["responses"]["utter_handoff_out_of_hours"]
-    assert "{back_at}" in variation["text"] and "{edt_phone}" in variation["text"]
+    for variation in domain["responses"]["utter_handoff_out_of_hours"]:  # Welsh and English
+        assert "{back_at}" in variation["text"] and "{edt_phone}" in variation["text"]
 
 
 def test_the_summary_carries_what_was_talked_about_and_the_services_shown(make_tracker, run_action, office_open):

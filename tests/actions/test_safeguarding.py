@@ -44,7 +44,7 @@ def test_the_front_doors_verdict_is_used_and_the_handoff_is_urgent(make_tracker,
 
 def test_in_welsh_the_reply_and_the_helplines_are_welsh(make_tracker, run_action, office_open):
     messages, _ = run(make_tracker, run_action, "mae e'n fy mrifo i", DOMESTIC_ABUSE, language="cy")
-    assert texts(messages) == [IN_HOURS_CY, "Gallwch hefyd siarad â: Byw Heb Ofn 0808 80 10 800."]
+    assert texts(messages) == [IN_HOURS_CY, "Gallwch hefyd siarad â: Byw Heb Ofn 0808 80 10 800 (24 awr, am ddim)."]
     assert texts(messages)[0].startswith("Diolch am ddweud wrthym.")
     assert handoffs(messages)[0]["summary"]["language"] == "cy"
 
