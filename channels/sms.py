@@ -17,6 +17,7 @@ from iaa.db import read_scope, session_scope
 from iaa.errors import invalid
 from iaa.models import Conversation
 from iaa.states import Status
+from iaa.texts import phrase
 
 from .conversations import run_citizen_turn
 
@@ -26,8 +27,10 @@ SMS_LIMIT = 1600  # Twilio's maximum body; longer texts are cut at a sentence
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
-def render_sms(messages: List[Dict[str, Any]]) -> str:
-    """Compact plain text: services as short lines, buttons as words to reply with."""
+def render_sms(messages: List[Dict[str, Any]], language: Optional[str] = None) -> str:
+    """Compact plain text: services as short lines, buttons as words to reply with, the prompts in
+    the conversation's LANGUAGE (when not given, read from the messages: see _language_of)."""
+    language = language if language in ("en", "cy") else _language_of(messages)
     parts: List[str] = []
     for m in messages:
         if m.get("text"):
@@ -52,14 +55,28 @@ def render_sms(messages: List[Dict[str, Any]]) -> str:
             parts.append(line)
         titles = [b["title"] for b in m.get("buttons") or [] if not b["payload"].startswith("/feedback")]
         if titles:
-            parts.append("You can reply: " + " / ".join(titles))
+            parts.append(phrase("sms_you_can_reply", language, choices=" / ".join(titles)))
         if any(b["payload"].startswith("/feedback") for b in m.get("buttons") or []):
-            parts.append("Reply YES or NO.")
+            parts.append(phrase("sms_reply_yes_no", language))
     text = "\n\n".join(parts)
     if len(text) > SMS_LIMIT:
         cut = text[: SMS_LIMIT - 1]
         text = cut[: max(cut.rfind(". ") + 1, SMS_LIMIT // 2)] + "…"
     return text
+
+
+def _language_of(messages: List[Dict[str, Any]]) -> str:
+    """The language of messages sent without it (a push): a service card's, or Welsh when a
+    feedback button has the Welsh title; otherwise English."""
+    welsh_titles = {phrase("feedback_yes", "cy"), phrase("feedback_no", "cy")}
+    for m in messages:
+        for s in m.get("services") or []:
+            if s.get("language") in ("en", "cy"):
+                return s["language"]
+        for b in m.get("buttons") or []:
+            if b.get("payload", "").startswith("/feedback") and b.get("title") in welsh_titles:
+                return "cy"
+    return "en"
 
 
 def twiml(text: str) -> Response:
@@ -76,8 +93,8 @@ class SmsSender:
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.from_number = from_number
 
-    def send(self, to: str, messages: List[Dict[str, Any]]) -> None:
-        body = render_sms(messages)
+    def send(self, to: str, messages: List[Dict[str, Any]], language: Optional[str] = None) -> None:
+        body = render_sms(messages, language)
         if body:
             self.client.messages.create(to=to, from_=self.from_number, body=body)
 
@@ -131,7 +148,7 @@ async def inbound(request: Request) -> Response:
     turn = await run_citizen_turn(request.app.state, cid, text, None, "sms")
     if cid is None:
         await to_thread.run_sync(_remember_number, turn.conversation_id, sender)
-    return twiml(render_sms(turn.messages))
+    return twiml(render_sms(turn.messages, turn.language))
 
 
 def _open_conversation(number: str) -> Optional[str]:

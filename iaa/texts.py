@@ -26,6 +26,12 @@ def say(key: str, language: str, profile: CouncilProfile, **extra: str) -> str:
     return fill(variants.get(language) or variants["en"], profile, **extra)
 
 
+def phrase(key: str, language: str, **extra: str) -> str:
+    """A message that needs nothing from the council profile (an SMS prompt), in LANGUAGE."""
+    variants = _catalogue()[key]
+    return (variants.get(language) or variants["en"]).format(**extra)
+
+
 def fill(text: str, profile: CouncilProfile, **extra: str) -> str:
     """Put the council's values ({iaa_phone}...) into a text written by a council."""
     return text.format(**profile.template_values(), **extra)
