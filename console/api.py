@@ -23,6 +23,7 @@ from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
 
 from . import auth, flag_api
 from .auth import COOKIE, LoginRefused, Staff, require
+from .canned import text_in
 from .desk import STAFF_OUTCOMES, StaffDesk, stats
 from .flag_api import FlagOut
 from .routing import ADMIN, MAX_ID, PLANNER, STAFF, desk_of, run_desk, signed_in, to_conversation
@@ -179,7 +180,9 @@ class StatusOut(BaseModel):
 class CannedReplyOut(BaseModel):
     id: str
     title: str
-    text: str
+    text: str  # in the language asked for (?language=), English if none
+    text_en: str
+    text_cy: str
 
 
 class CannedRepliesOut(BaseModel):
@@ -357,10 +360,19 @@ async def close(cid: str, body: CloseIn, request: Request, staff: Staff = Depend
 
 
 @router.get("/console/api/canned-replies", **signed_in(out=CannedRepliesOut))
-def canned_replies(request: Request, staff: Staff = Depends(STAFF)) -> Dict[str, Any]:
+def canned_replies(request: Request, staff: Staff = Depends(STAFF),
+                   language: Optional[Literal["en", "cy"]] = Query(
+                       None, description="the conversation's language: `text` is in it (English if not given)"),
+                   ) -> Dict[str, Any]:
+    """Every canned reply filled from the council profile, in English and Welsh; `text` is the
+    one in the conversation's language, so the console offers that one."""
     profile = request.app.state.profile()
-    return {"replies": [{"id": r["id"], "title": r["title"], "text": fill(r["text"], profile)}
-                        for r in request.app.state.canned_replies]}
+    replies = []
+    for r in request.app.state.canned_replies:
+        en, cy = fill(text_in(r, "en"), profile), fill(text_in(r, "cy"), profile)
+        replies.append({"id": r["id"], "title": r["title"], "text": cy if language == "cy" else en,
+                        "text_en": en, "text_cy": cy})
+    return {"replies": replies}
 
 
 @router.get("/console/api/staff", **signed_in(out=StaffListOut))

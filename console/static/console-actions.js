@@ -131,7 +131,10 @@
       ui.cannedSelect.focus();
       return;
     }
-    var text = S.canned[Number(i)].text;
+    // The reply in the conversation's language (text_cy for a Welsh conversation).
+    var reply = S.canned[Number(i)];
+    var welsh = S.conv && S.conv.conversation && S.conv.conversation.language === "cy";
+    var text = welsh && typeof reply.text_cy === "string" && reply.text_cy ? reply.text_cy : reply.text;
     var box = ui.replyText;
     var start = typeof box.selectionStart === "number" ? box.selectionStart : box.value.length;
     var end = typeof box.selectionEnd === "number" ? box.selectionEnd : box.value.length;

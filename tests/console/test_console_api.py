@@ -514,3 +514,16 @@ def test_the_safeguarding_page_is_for_staff_and_admins(app):
     assert signed_in(app, "ada").get("/console/safeguarding").status_code == 200
     assert signed_in(app, "pat").get("/console/safeguarding", follow_redirects=False).status_code == 303
     assert TestClient(app).get("/console/safeguarding", follow_redirects=False).status_code == 303
+
+
+def test_canned_replies_come_in_english_and_welsh_and_in_the_language_asked_for(app):
+    staff = signed_in(app, "sam")
+    english = staff.get("/console/api/canned-replies").json()["replies"]
+    welsh = staff.get("/console/api/canned-replies", params={"language": "cy"}).json()["replies"]
+    phone_en = next(r for r in english if r["id"] == "phone_us")
+    phone_cy = next(r for r in welsh if r["id"] == "phone_us")
+    assert phone_en["text"] == phone_en["text_en"] and phone_en["text"].startswith("You can call us on 029 2018 0123")
+    assert phone_cy["text"] == phone_cy["text_cy"] == phone_en["text_cy"]
+    assert phone_cy["text"].startswith("Gallwch ein ffonio ar 029 2018 0123, dydd Llun i ddydd Iau 9yb i 5yp")
+    assert all(r["text_cy"] and "{" not in r["text_cy"] for r in welsh)
+    assert staff.get("/console/api/canned-replies", params={"language": "fr"}).status_code == 422
