@@ -108,6 +108,8 @@ class ConversationService:
             conv = self._open(db, conversation_id, lang, channel)
             if lang and lang != conv.language:
                 conv.language = lang
+                if conv.enquiry is not None:  # served in it until an answer is not
+                    conv.enquiry.language_delivered = lang
             if conv.enquiry is not None:  # what the person chose or wrote in, as it changes
                 conv.enquiry.language_requested = conv.language
             previous = db.scalars(select(Message.text).where(
@@ -431,7 +433,8 @@ class ConversationService:
             enquiry = conv.enquiry
             if enquiry is not None:
                 enquiry.language_requested = conv.language
-                _update_enquiry(enquiry, reply.enquiry, delivered_language(reply.messages, conv.language))
+                _update_enquiry(enquiry, reply.enquiry, delivered_language(
+                    reply.messages, conv.language, enquiry.language_delivered))
             if reply.handoff is not None and conv.status == Status.BOT:
                 reason = state.start_handoff(conv, reply.handoff, state.Actor.BOT)
                 if (conv.channel == "web" and reason is not HandoffReason.SAFEGUARDING
@@ -471,11 +474,14 @@ def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool =
     return {"language": language, "channel": channel, "safeguarding": verdict}
 
 
-def delivered_language(messages: List[Dict[str, Any]], asked: str) -> str:
-    """The language an answer was really in: read from its words (a Welsh conversation answered
-    with English text was not served in Welsh); a reply too short to tell is taken as asked."""
-    said = " ".join(m.get("text") or "" for m in messages)
-    return detect_language(said) or asked
+def delivered_language(messages: List[Dict[str, Any]], asked: str, so_far: str) -> str:
+    """The language the enquiry was served in: Welsh only while every answer since the person
+    asked for Welsh was in Welsh (read from the answer's words; one too short to tell counts as
+    asked). A staff reply from someone without Welsh counts the same way (console/desk.py)."""
+    said = detect_language(" ".join(m.get("text") or "" for m in messages)) or asked
+    if asked == "cy":
+        return "cy" if said == "cy" and so_far == "cy" else "en"
+    return "en"
 
 
 def _update_enquiry(enquiry: Enquiry, found: EnquiryCodes, language: str) -> None:

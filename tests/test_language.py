@@ -93,3 +93,11 @@ def test_a_button_press_is_never_read_as_words():
     cid = factories.conversation("bot")
     service(bot).handle_citizen_message(cid, "/choose_language{\"language\": \"cy\"}", "cy", "web")
     assert bot.sent == ["cy"]
+
+
+def test_once_a_welsh_conversation_was_answered_in_english_it_is_not_counted_as_welsh_again():
+    bot = ScriptedBot(ENGLISH_ANSWER, WELSH_ANSWER)
+    conversations = service(bot)
+    cid = conversations.handle_citizen_message(None, "Sut ydw i'n cael asesiad gofalwr?", None, "web").conversation_id
+    conversations.handle_citizen_message(cid, "ydw i'n gallu cael help gyda hyn?", "cy", "web")
+    assert record(cid) == ("cy", "cy", "en")
