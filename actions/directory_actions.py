@@ -67,7 +67,7 @@ class ActionFindService(Action):
             say_outside_area(dispatcher, located.outside, located.town, language)
         if not matches:
             what = f" ({request['query']})" if request["query"] else ""
-            where = f" {lx.in_town(located.town)}" if located.town else ""
+            where = f" {lx.in_town(located.town, language)}" if located.town else ""
             dispatcher.utter_message(response="utter_no_service_found", what=what, where=where)
             record["enquiry"]["outcome"] = "no_service_found"
             dispatcher.utter_message(json_message=CustomMessage.parse_obj(record).as_json())
