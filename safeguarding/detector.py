@@ -358,11 +358,13 @@ class Detector:
             if flag is not None and flag.tier is Tier.URGENT:
                 flag = self._second_opinion(text, toks, flag)
             flag = flag or self._learned_flag(text, toks)
-            if flag is None and previous and _word_count(toks) <= SHORT_REPLY_WORDS:
-                if self.screen(previous) is None:
-                    joined = self.screen(f"{previous}\n{text}")
-                    if joined is not None:
-                        flag = replace(joined, in_context=True)
+            # A short reply is read with the message before it when alone it is nothing, or only
+            # a possible concern: "my carer" then "takes my money" is urgent, not a question.
+            if ((flag is None or flag.tier is Tier.CHECK) and previous
+                    and _word_count(toks) <= SHORT_REPLY_WORDS and self.screen(previous) is None):
+                joined = self.screen(f"{previous}\n{text}")
+                if joined is not None and (flag is None or joined.tier is Tier.URGENT):
+                    flag = replace(joined, in_context=True)
             return flag
         except Exception:  # pragma: no cover - a bug here must not break the conversation
             log.exception("safeguarding screen failed")
