@@ -106,12 +106,7 @@ class ConversationService:
         lang = written or lang
         with session_scope() as db:
             conv = self._open(db, conversation_id, lang, channel)
-            if lang and lang != conv.language:
-                conv.language = lang
-                if conv.enquiry is not None:  # served in it until an answer is not
-                    conv.enquiry.language_delivered = lang
-            if conv.enquiry is not None:  # what the person chose or wrote in, as it changes
-                conv.enquiry.language_requested = conv.language
+            _follow_language(conv, lang)
             previous = db.scalars(select(Message.text).where(
                 Message.conversation_id == conv.id, Message.sender == "citizen")
                 .order_by(Message.id.desc()).limit(1)).first()
@@ -472,6 +467,16 @@ def _metadata(language: str, channel: str, flag: Optional[Flag], cleared: bool =
     message is screened once (Rasa's component screens only messages that arrive another way)."""
     verdict: Dict[str, Any] = flag.verdict() if flag is not None else {"tier": "cleared" if cleared else "none"}
     return {"language": language, "channel": channel, "safeguarding": verdict}
+
+
+def _follow_language(conv: Conversation, lang: Optional[str]) -> None:
+    """The conversation, and its enquiry record, in the language the person chose or wrote in."""
+    if lang and lang != conv.language:
+        conv.language = lang
+        if conv.enquiry is not None:  # served in it until an answer is not
+            conv.enquiry.language_delivered = lang
+    if conv.enquiry is not None:
+        conv.enquiry.language_requested = conv.language
 
 
 def delivered_language(messages: List[Dict[str, Any]], asked: str, so_far: str) -> str:
