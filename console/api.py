@@ -215,7 +215,10 @@ class StatsOut(BaseModel):
     by_topic: Dict[str, int]
     by_theme: Dict[str, int]
     by_channel: Dict[str, int]
-    by_language: Dict[str, int]
+    by_language: Dict[str, int] = Field(..., description="by the language the enquiry was really answered in")
+    by_language_requested: Dict[str, int] = Field(..., description="by the language the person chose or wrote in")
+    welsh_asked_not_given: int = Field(..., description="asked for in Welsh, not answered wholly in Welsh "
+                                                        "(unmet need through the medium of Welsh)")
     by_enquirer: Dict[str, int]
     by_staff_outcome: Dict[str, int]
     feedback: Dict[str, int]

@@ -309,10 +309,14 @@ def stats(day_from: dt.date, day_to: dt.date) -> Dict[str, Any]:
                                "total": db.scalar(select(func.count()).select_from(base))}
         for key, column in (("by_outcome", base.c.outcome), ("by_topic", base.c.topic),
                             ("by_theme", base.c.theme), ("by_channel", base.c.channel),
-                            ("by_language", base.c.language_delivered), ("by_enquirer", base.c.enquirer),
+                            ("by_language", base.c.language_delivered),
+                            ("by_language_requested", base.c.language_requested), ("by_enquirer", base.c.enquirer),
                             ("by_staff_outcome", base.c.staff_outcome), ("feedback", base.c.feedback)):
             rows = db.execute(select(column, func.count()).where(column.isnot(None)).group_by(column)).all()
             out[key] = {value: n for value, n in rows}
+        # Welsh asked for and not given: the active offer not kept (Code para 319).
+        out["welsh_asked_not_given"] = db.scalar(select(func.count()).select_from(base).where(
+            base.c.language_requested == "cy", base.c.language_delivered != "cy"))
         # Unmet need (para 76) stays visible when the citizen then went on to a person.
         for key, column in (("unmet_need_by_theme", base.c.theme), ("unmet_need_by_area", base.c.area)):
             value = func.coalesce(column, "not_stated")

@@ -11,7 +11,8 @@
     { key: "by_topic", title: "Topics", col: "Topic", kind: "topic" },
     { key: "by_theme", title: "Themes", col: "Theme", kind: "theme" },
     { key: "by_channel", title: "Channels", col: "Channel", kind: "channel" },
-    { key: "by_language", title: "Languages", col: "Language", kind: "language" },
+    { key: "by_language", title: "Languages answered in", col: "Language", kind: "language" },
+    { key: "by_language_requested", title: "Languages asked for", col: "Language", kind: "language" },
     { key: "by_enquirer", title: "Who got in touch", col: "Enquirer", kind: "enquirer", optional: true },
     { key: "unmet_need_by_theme", title: "Unmet need: no service fitted, by theme", col: "Theme", kind: "theme", optional: true },
     { key: "unmet_need_by_area", title: "Unmet need: no service fitted, by area asked about", col: "Area", kind: "area", optional: true },
@@ -116,6 +117,9 @@
     var totalP = C.clear(C.$("stats-total"));
     totalP.appendChild(el("strong", null, [C.number(total)]));
     totalP.appendChild(document.createTextNode(total === 1 ? " enquiry" : " enquiries"));
+    var welsh = Number(data.welsh_asked_not_given) || 0;
+    totalP.appendChild(document.createTextNode(
+      "; asked for in Welsh and not answered wholly in Welsh: " + C.number(welsh) + "."));
     var box = C.clear(C.$("stats-tables"));
     SECTIONS.forEach(function (section) {
       var counts = data[section.key];

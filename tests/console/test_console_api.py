@@ -527,3 +527,15 @@ def test_canned_replies_come_in_english_and_welsh_and_in_the_language_asked_for(
     assert phone_cy["text"].startswith("Gallwch ein ffonio ar 029 2018 0123, dydd Llun i ddydd Iau 9yb i 5yp")
     assert all(r["text_cy"] and "{" not in r["text_cy"] for r in welsh)
     assert staff.get("/console/api/canned-replies", params={"language": "fr"}).status_code == 422
+
+
+def test_stats_show_welsh_asked_for_and_not_given(app):
+    from tests.factories import enquiry
+
+    with session_scope() as db:
+        for requested, delivered in (("cy", "cy"), ("cy", "en"), ("cy", "en"), ("en", "en")):
+            db.add(enquiry(language_requested=requested, language_delivered=delivered))
+    stats = signed_in(app, "pat").get("/console/api/stats").json()
+    assert stats["by_language_requested"] == {"cy": 3, "en": 1}
+    assert stats["by_language"] == {"cy": 1, "en": 3}
+    assert stats["welsh_asked_not_given"] == 2
