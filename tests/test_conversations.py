@@ -86,8 +86,9 @@ def test_asking_for_a_person_hands_off_and_routes_away_from_the_bot(servers):
 
 
 @pytest.mark.parametrize("said, reason", [
-    ("what should I do about my mum, she keeps forgetting things and I need some advice", "advice"),
-    ("can you arrange for carers to come in and help my dad", "assistance"),
+    # An age says the theme: a relationship alone does not (issue 11)
+    ("what should I do about my mum, she's 88 and keeps forgetting things, I need some advice", "advice"),
+    ("can you arrange for carers to come in and help my dad, he is 84", "assistance"),
 ])
 def test_advice_and_assistance_need_a_person(servers, said, reason):
     body = servers.chat(said)

@@ -28,7 +28,9 @@ def test_everyday_first_messages_reach_the_bot(servers, said):
     body = servers.chat(said)
     # "human" asks for a person (a normal handoff); nothing is a safeguarding one
     assert body["handoff"] is None or body["handoff"] == {"reason": "requested", "priority": "normal"}
-    assert body["messages"] and all(m["sender"] == "bot" for m in body["messages"])
+    # (out of hours, a person asked for on the web is also offered a call back: the front door's)
+    assert body["messages"] and body["messages"][0]["sender"] == "bot"
+    assert all(m["sender"] == "bot" or (body["handoff"] and "phone you" in m["text"]) for m in body["messages"])
     assert flags(servers, body["conversation_id"]) == []
 
 
@@ -88,7 +90,8 @@ def test_rasa_takes_the_front_doors_verdict_and_screens_only_what_arrives_withou
         return [m.get("custom", {}).get("handoff") for m in r.json() if m.get("custom", {}).get("handoff")]
 
     # told it was screened and cleared: not screened again (so never twice, and never differently)
-    assert rasa("verdict-none", {"language": "en", "channel": "web", "safeguarding": {"tier": "none"}}) == []
+    cleared = rasa("verdict-none", {"language": "en", "channel": "web", "safeguarding": {"tier": "none"}})
+    assert all(h["reason"] != "safeguarding" for h in cleared)  # (the words may still ask for advice)
     verdict = {"tier": "urgent", "concern": "domestic_abuse", "theme": "vawdasv", "cue": "da.en.partner-hurts"}
     handed = rasa("verdict-urgent", {"language": "en", "channel": "web", "safeguarding": verdict})
     assert handed and handed[0]["reason"] == "safeguarding" and handed[0]["summary"]["concern"] == "domestic_abuse"

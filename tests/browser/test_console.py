@@ -277,7 +277,7 @@ def test_citizen_away_catches_up_and_answers_the_feedback_question(new_page, ser
     staff.locator("#action-close").click()
     expect(status_region(staff)).to_contain_text("Closed with the outcome")
     expect(log).to_contain_text("did you get the right information or advice", timeout=LIVE_TIMEOUT_MS)
-    log.get_by_role("button", name="Yes").click()
+    log.get_by_role("button", name="Yes", exact=True).click()  # out of hours "Yes, call me back" is there too
     expect(log).to_contain_text("recorded anonymously", timeout=LIVE_TIMEOUT_MS)
     engine = create_engine(servers.group.settings.database_url, future=True)
     with engine.connect() as c:
