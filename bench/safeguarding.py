@@ -317,6 +317,40 @@ def cross_validate(detector, risky: List[dict], benign: List[dict], folds: int =
         print(f"    {thr:.2f}{' (now)' if thr == threshold else '      '}  recall {rec:>20}  false alarms {fp:>18}  "
               f"trigger-word {rate(fpt, len(trigger))}")
 
+    report_set_aside(detector, items[:len(risky)], benign, folds)
+
+
+def report_set_aside(detector, risky_items: List[Tuple[str, bool]], benign: List[dict], folds: int) -> None:
+    """The context reader cross-validated: of the labelled messages a cue matches that are long
+    enough to be set aside, how many disclosures and how many benign messages each `dismiss_below`
+    would set aside (the screen's own `confirm_below` condition applies too, not modelled here, so
+    this is the reader's side of the trade-off)."""
+    from safeguarding.learned import build_model
+    from safeguarding.normalise import raw_tokens
+    from safeguarding.detector import _word_count
+
+    examples = detector.learned.examples
+    items = [(t, True) for t, _ in risky_items] + [(x["text"], False) for x in benign
+                                                   if x.get("kind") == "trigger" or detector.screen_lexicon(x["text"])]
+    scores = [1.0] * len(items)
+    for k in range(folds):
+        train = [it for i, it in enumerate(items) if i % folds != k]
+        model = build_model([t for t, _ in train], [r for _, r in train])
+        held = [i for i in range(len(items)) if i % folds == k]
+        for i, p in zip(held, model.predict_proba([items[i][0] for i in held])[:, 1]):
+            scores[i] = p
+    long_cued = [i for i, (t, _) in enumerate(items) if detector.screen_lexicon(t) is not None
+                 and _word_count(raw_tokens(t)) >= examples.dismiss_min_words]
+    n_risky = sum(1 for i in long_cued if items[i][1])
+    n_benign = len(long_cued) - n_risky
+    print(f"  dismiss_below trade-off (context reader, {folds}-fold; cue matched, >= {examples.dismiss_min_words} words: "
+          f"{n_risky} disclosures, {n_benign} benign):")
+    for floor in (0.02, 0.05, 0.1, 0.2):
+        lost = sum(1 for i in long_cued if items[i][1] and scores[i] < floor)
+        gone = sum(1 for i in long_cued if not items[i][1] and scores[i] < floor)
+        now = " (now)" if abs(floor - examples.dismiss_below) < 1e-9 else "      "
+        print(f"    {floor:.2f}{now}  disclosures set aside {rate(lost, n_risky):>16}  benign set aside {rate(gone, n_benign)}")
+
 
 if __name__ == "__main__":
     main()

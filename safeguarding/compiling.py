@@ -175,6 +175,7 @@ class _CueReader:
         self.problems = problems
         self.raw_cues: List[RawCue] = []
         self.check_tier: Set[str] = set()
+        self.always_ask: Set[str] = set()
         self.ids: Dict[str, str] = {}
 
     def read(self, items: Any, kind: str, concern: Optional[str], lang: str, where: str, line: int) -> int:
@@ -204,7 +205,7 @@ class _CueReader:
         _dupes(problems, item, iwhere)
         for k in item:
             if k not in CUE_KEYS:
-                problems.add(_line(item, k), iwhere, f"unknown key '{k}' (a cue has id, match, note, tier)")
+                problems.add(_line(item, k), iwhere, f"unknown key '{k}' (a cue has id, match, note, tier, always_ask)")
         tier = item.get("tier", "urgent")
         if tier not in CUE_TIERS or (kind == "not" and "tier" in item):
             problems.add(_line(item, "tier"), iwhere, "tier must be 'urgent' or 'check' (and only on a cue, not an idiom)")
@@ -212,6 +213,11 @@ class _CueReader:
         cid = item.get("id")
         if not auto_id and tier == "check" and isinstance(cid, str):
             self.check_tier.add(cid)
+        always_ask = item.get("always_ask", False)
+        if not isinstance(always_ask, bool) or (kind == "not" and "always_ask" in item):
+            problems.add(_line(item, "always_ask"), iwhere, "always_ask must be true or false (and only on a cue, not an idiom)")
+        elif always_ask and isinstance(cid, str):
+            self.always_ask.add(cid)
         cid, iwhere = self._check_id(item, cid, auto_id, iline, iwhere, f"<no id {where}[{i}]>")
         pats = self._patterns(item, iline, iwhere)
         if pats is None:
@@ -373,6 +379,7 @@ def _compile_cues(reader: _CueReader, lanes: Dict[str, Lane], gap: int, max_comb
             pattern_count += len(parsed)
             cues[key] = CueInfo(kind, cid, concern, lang, f"{problems.path}:{line}",
                                 rank=rank.get(concern, len(rank)) if concern else -1, order=order,
-                                tier="check" if kind == "cue" and cid in reader.check_tier else "urgent")
+                                tier="check" if kind == "cue" and cid in reader.check_tier else "urgent",
+                                always_ask=kind == "cue" and cid in reader.always_ask)
     return cues, pattern_count
 

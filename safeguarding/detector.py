@@ -270,6 +270,7 @@ class Detector:
         # no lock: a lane's spelling cache is a dict whose single gets and sets are atomic, and
         # the rest is read-only, so one citizen's long message never waits on another's
         self._rank = {c: i for i, c in enumerate(lexicon.urgency)}
+        self._always_ask = frozenset(c.id for c in lexicon.cues.values() if c.always_ask)
         # words that point to a child (the lexicon's `child_marker` group in each language)
         self._child_markers: Dict[str, FrozenSet[str]] = {
             lang: frozenset(seq[0] for seq in lane.groups.get("child_marker", []) if len(seq) == 1)
@@ -355,8 +356,8 @@ class Detector:
             if not toks:
                 return None
             flag = self._screen(toks)
-            if flag is not None and flag.tier is Tier.URGENT:
-                flag = self._second_opinion(text, toks, flag)
+            if flag is not None:
+                flag = self._weighed(text, toks, flag)
             flag = flag or self._learned_flag(text, toks)
             # A short reply is read with the message before it when alone it is nothing, or only
             # a possible concern: "my carer" then "takes my money" is urgent, not a question.
@@ -403,16 +404,34 @@ class Detector:
         toks = raw_tokens(text if isinstance(text, str) else str(text))
         return self._screen(toks) if toks else None
 
-    def _second_opinion(self, text: str, toks: List[str], flag: Flag) -> Flag:
-        """A cue matched in words the learned screen finds nothing like a disclosure (below the
-        examples' `confirm_below`): a possible concern, asked about first, not an urgent one."""
+    def _weighed(self, text: str, toks: List[str], flag: Flag) -> Optional[Flag]:
+        """A cue's flag weighed by the learned readers.
+
+        Set aside: a cue matched in a message of some length that the context reader
+        (disclosures against trigger-word messages) and the screen both find nothing like a
+        disclosure; the words are an idiom, a course, a drama or a finished past ("my sister will
+        murder me if I lose this reference number"). Short messages are never set aside (there
+        the cue is the message), nor a cue marked `always_ask` (a refuge's number).
+
+        Asked first: an urgent cue in words the screen finds nothing like a disclosure (below the
+        examples' `confirm_below`) is a possible concern, asked about, not an urgent one."""
         if self.learned is None:
             return flag
-        floor = self.learned.examples.confirm_below
-        if floor <= 0:
-            return flag
-        score = self.learned.risk(_LONG_RUN.sub(" ", text))
-        return replace(flag, tier=Tier.CHECK, score=score) if score < floor else flag
+        examples = self.learned.examples
+        clean = _LONG_RUN.sub(" ", text)
+        risk: Optional[float] = None
+        if (examples.dismiss_below > 0 and flag.cue not in self._always_ask
+                and _word_count(toks) >= examples.dismiss_min_words):
+            risk, context = self.learned.readings(clean)
+            if context < examples.dismiss_below and risk < max(examples.confirm_below, examples.dismiss_below):
+                log.debug("cue %s set aside: a long message both learned readers find ordinary", flag.cue)
+                return None
+        if flag.tier is Tier.URGENT and examples.confirm_below > 0:
+            if risk is None:
+                risk = self.learned.risk(clean)
+            if risk < examples.confirm_below:
+                return replace(flag, tier=Tier.CHECK, score=risk)
+        return flag
 
     def _learned_flag(self, text: str, toks: List[str]) -> Optional[Flag]:
         """The learned screen's guess, for a message with some substance: one made only of

@@ -60,6 +60,9 @@ class CueInfo:
     # "check": the cue names a topic more than it discloses ("refuge", "county lines"), so the
     # citizen is asked the check-in question rather than handed off at once
     tier: str = "urgent"
+    # the words ask for help themselves (a refuge's number): never set aside as an idiom, however
+    # ordinary the rest of the message reads
+    always_ask: bool = False
 
 
 @dataclass

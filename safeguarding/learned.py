@@ -39,6 +39,12 @@ class Examples:
     # an urgent cue in a message the screen gives less than this chance of risk asks the check-in
     # question first ("she'd kill me if she knew I was asking"); 0 turns this off
     confirm_below: float = 0.0
+    # a cue matched in a message of at least `dismiss_min_words` words that both readers (the
+    # screen, and the context reader of disclosures against trigger-word messages) find nothing
+    # like a disclosure is set aside ("my sister will murder me if I lose this number"); 0 = off
+    dismiss_below: float = 0.0
+    dismiss_min_words: int = 10
+    kinds: Tuple[str, ...] = ()  # each example's kind ("trigger", "blunt", ...) or ""
 
 
 def read_examples(path: Path | str | None = None) -> Examples:
@@ -57,8 +63,15 @@ def read_examples(path: Path | str | None = None) -> Examples:
     confirm_below = data.get("confirm_below", 0.0)
     if not isinstance(confirm_below, (int, float)) or not 0 <= confirm_below < 0.5:
         problems.append(f"{path}: confirm_below must be a number from 0 to below 0.5, not {confirm_below!r}")
+    dismiss_below = data.get("dismiss_below", 0.0)
+    if not isinstance(dismiss_below, (int, float)) or not 0 <= dismiss_below < 0.5:
+        problems.append(f"{path}: dismiss_below must be a number from 0 to below 0.5, not {dismiss_below!r}")
+    dismiss_min_words = data.get("dismiss_min_words", 10)
+    if not isinstance(dismiss_min_words, int) or isinstance(dismiss_min_words, bool) or dismiss_min_words < 1:
+        problems.append(f"{path}: dismiss_min_words must be a whole number of at least 1, not {dismiss_min_words!r}")
     texts: List[str] = []
     labels: List[str] = []
+    kinds: List[str] = []
     for kind in ("risky", "benign"):
         for i, item in enumerate(data[kind]):
             where = f"{path}: {kind}[{i}]"
@@ -70,9 +83,11 @@ def read_examples(path: Path | str | None = None) -> Examples:
                 continue
             texts.append(item["text"])
             labels.append(item["concern"] if kind == "risky" else BENIGN)
+            kinds.append(str(item.get("kind") or ""))
     if problems:
         raise LexiconError(problems)
-    return Examples(tuple(texts), tuple(labels), float(threshold), path, float(confirm_below))
+    return Examples(tuple(texts), tuple(labels), float(threshold), path, float(confirm_below),
+                    float(dismiss_below), int(dismiss_min_words), tuple(kinds))
 
 
 def build_model(texts: Sequence[str], risky: Sequence[bool]):
@@ -88,10 +103,69 @@ def build_model(texts: Sequence[str], risky: Sequence[bool]):
     return model.fit(list(texts), [int(r) for r in risky])
 
 
+class _Sums:
+    """A fitted pipeline's score computed directly: tf-idf (sublinear, l2 per block) times the
+    regression's weights. scikit-learn's per-call checks cost about 2 ms a message; the same sums
+    done with its own analyzers and learned weights cost a tenth of that."""
+
+    def __init__(self, model):
+        regression = model.steps[-1][1]
+        coef, start = regression.coef_[0], 0
+        self.blocks = []
+        for _, vectorizer in model.steps[0][1].transformer_list:
+            weights = {term: (float(vectorizer.idf_[i]), float(coef[start + i]), start + i)
+                       for term, i in vectorizer.vocabulary_.items()}
+            self.blocks.append((vectorizer.build_analyzer(), weights))
+            start += len(vectorizer.vocabulary_)
+        self.intercept = float(regression.intercept_[0])
+
+    def analyse(self, text: str) -> List[List[str]]:
+        """The terms of each block (the same for any model built by build_model)."""
+        return [analyze(text) for analyze, _ in self.blocks]
+
+    def terms(self, text: str, analysed: Optional[List[List[str]]] = None) -> Tuple[float, List[int], List[float]]:
+        """The regression's sum for `text`, and the features it used with their scaled values."""
+        score = self.intercept
+        rows: List[int] = []
+        scaled: List[float] = []
+        for (_, weights), block_terms in zip(self.blocks, analysed or self.analyse(text)):
+            counts: Dict[str, int] = {}
+            for term in block_terms:
+                if term in weights:
+                    counts[term] = counts.get(term, 0) + 1
+            if not counts:
+                continue
+            values = [((1.0 + math.log(n)) * weights[t][0], weights[t][1], weights[t][2]) for t, n in counts.items()]
+            norm = math.sqrt(sum(v * v for v, _, _ in values))
+            score += sum(v * w for v, w, _ in values) / norm
+            rows += [i for _, _, i in values]
+            scaled += [v / norm for v, _, _ in values]
+        return score, rows, scaled
+
+    def chance(self, text: str, analysed: Optional[List[List[str]]] = None) -> float:
+        return 1.0 / (1.0 + math.exp(-self.terms(text, analysed)[0]))
+
+
+def context_examples(examples: Examples, flagged: Callable[[str], bool]) -> Tuple[List[str], List[bool]]:
+    """What the context reader is taught: every disclosure, against the benign examples that carry
+    trigger words (marked `trigger`, or matched by a lexicon cue)."""
+    texts: List[str] = []
+    risky: List[bool] = []
+    for text, label, kind in zip(examples.texts, examples.labels, examples.kinds or [""] * len(examples.texts)):
+        if label != BENIGN or kind == "trigger" or flagged(text):
+            texts.append(text)
+            risky.append(label != BENIGN)
+    return texts, risky
+
+
 class LearnedScreen:
     """`everyday` (the front door's ordinary traffic) is taught as benign beside the examples'
     benign messages, except any text in `not_benign` (what the lexicon flags). A message the
-    screen flags gets a check-in, not an urgent handoff: it is a guess, not a cue someone wrote."""
+    screen flags gets a check-in, not an urgent handoff: it is a guess, not a cue someone wrote.
+
+    A second, narrower reader (`context_risk`) is taught only disclosures against benign messages
+    full of trigger words, so it learns how an idiom, a course, a TV drama or a finished past
+    reads beside the same words in a disclosure; the detector asks it about messages a cue matched."""
 
     def __init__(self, examples: Examples, everyday: Optional[Everyday] = None,
                  not_benign: Callable[[str], bool] = lambda text: False):
@@ -113,49 +187,39 @@ class LearnedScreen:
         risky_labels = [label for label in examples.labels if label != BENIGN]
         which = LogisticRegression(C=16.0, max_iter=3000).fit(self._features.transform(risky_texts), risky_labels)
         self._concerns = tuple(str(c) for c in which.classes_)
-        centroids = np.asarray(which.coef_.T, dtype=np.float32)  # features x concerns
+        self._centroids = np.asarray(which.coef_.T, dtype=np.float32)  # features x concerns
         self._concern_bias = np.asarray(which.intercept_, dtype=np.float32)
-        # scikit-learn's per-call checks cost about 2 ms a message; the same sums done directly
-        # with its own analyzers and learned weights cost a tenth of that.
-        regression = self._model.steps[-1][1]
-        coef, start = regression.coef_[0], 0
-        self._blocks = []
-        for _, vectorizer in self._features.transformer_list:
-            size = len(vectorizer.vocabulary_)
-            weights = {term: (float(vectorizer.idf_[i]), float(coef[start + i]), start + i)
-                       for term, i in vectorizer.vocabulary_.items()}
-            self._blocks.append((vectorizer.build_analyzer(), weights))
-            start += size
-        self._centroids = centroids
-        self._intercept = float(regression.intercept_[0])
+        self._sums = _Sums(self._model)
+        self._context: Optional[_Sums] = None
+        if examples.dismiss_below > 0:
+            ctx_texts, ctx_risky = context_examples(examples, not_benign)
+            self._context = _Sums(build_model(ctx_texts, ctx_risky))
+            self.context_taught = len(ctx_texts)
 
     def has_substance(self, toks: Sequence[str]) -> bool:
         return self.everyday is None or self.everyday.has_substance(toks)
 
     def assess(self, text: str) -> Tuple[float, str]:
-        """The chance the message is risky, 0 to 1 (tf-idf, sublinear and l2 per block, times the
-        regression's weights, as the fitted pipeline computes it), and the concern it is most like."""
-        score = self._intercept
-        rows: List[int] = []
-        scaled: List[float] = []
-        for analyze, weights in self._blocks:
-            counts: Dict[str, int] = {}
-            for term in analyze(text):
-                if term in weights:
-                    counts[term] = counts.get(term, 0) + 1
-            if not counts:
-                continue
-            values = [((1.0 + math.log(n)) * weights[t][0], weights[t][1], weights[t][2]) for t, n in counts.items()]
-            norm = math.sqrt(sum(v * v for v, _, _ in values))
-            score += sum(v * w for v, w, _ in values) / norm
-            rows += [i for _, _, i in values]
-            scaled += [v / norm for v, _, _ in values]
+        """The chance the message is risky, 0 to 1 (as the fitted pipeline computes it), and the
+        concern it is most like."""
+        score, rows, scaled = self._sums.terms(text)
         by_concern = self._concern_bias + (self._centroids[rows].T @ scaled if rows else 0.0)
         concern = self._concerns[int(by_concern.argmax())]
         return 1.0 / (1.0 + math.exp(-score)), concern
 
     def risk(self, text: str) -> float:
-        return self.assess(text)[0]
+        return self._sums.chance(text)
+
+    def context_risk(self, text: str) -> float:
+        """The context reader's chance that a message a cue matched is a disclosure (1.0 when the
+        examples turn the reader off)."""
+        return self.readings(text)[1]
+
+    def readings(self, text: str) -> Tuple[float, float]:
+        """The screen's chance of risk and the context reader's, from one reading of the words."""
+        analysed = self._sums.analyse(text)
+        risk = self._sums.chance(text, analysed)
+        return risk, (1.0 if self._context is None else self._context.chance(text, analysed))
 
 
 _cache: Dict[Tuple[Path, str], LearnedScreen] = {}

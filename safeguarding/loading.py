@@ -10,7 +10,7 @@ import yaml
 TOP_KEYS = {"version", "urgency", "extra_themes", "settings", "groups", "textspeak", "forms",
             "known_words", "not", "concerns"}
 CONCERN_KEYS = {"theme", "description", "en", "cy", "not"}
-CUE_KEYS = {"id", "match", "note", "tier"}
+CUE_KEYS = {"id", "match", "note", "tier", "always_ask"}
 CUE_TIERS = ("urgent", "check")
 SETTING_KEYS = {"gap", "fuzzy_min_length", "max_combinations", "noun_groups"}
 

@@ -85,3 +85,27 @@ def test_any_message_a_channel_accepts_is_screened_normally(detector):
     assert detector.screen(sms[:1550] + " and my son keeps taking money from my purse") is not None
     # no long "word" is remembered by the spelling cache
     assert all(len(tok) <= 40 for lane in detector.lexicon.lanes.values() for tok in lane.cache)
+
+
+def test_a_cue_in_a_long_ordinary_message_is_set_aside(detector):
+    idiom = "my sister will murder me if I lose this reference number again, can you text it to me?"
+    assert detector.screen_lexicon(idiom) is not None  # the cue matches...
+    assert detector.screen(idiom) is None  # ...and both learned readers find an idiom
+    # the same words with nothing around them are the message: never set aside
+    assert detector.screen("she will murder me") is not None
+    # a disclosure embedded in an ordinary question of the same length is not set aside
+    embedded = "my partner will kill me if he finds out I rang you, can you tell me about refuges in Swansea"
+    assert detector.screen(embedded).tier is Tier.URGENT
+
+
+@pytest.mark.parametrize("setting,value", [("dismiss_below", 0.7), ("dismiss_below", "low"),
+                                           ("dismiss_min_words", 0), ("dismiss_min_words", True)])
+def test_examples_file_refuses_a_bad_set_aside_setting(tmp_path, setting, value):
+    from safeguarding.learned import read_examples
+
+    bad = tmp_path / "examples.yml"
+    bad.write_text(f"{setting}: {value}\nrisky:\n  - {{concern: domestic_abuse, text: he hits me}}\n"
+                   "benign:\n  - {text: hello}\n")
+    with pytest.raises(LexiconError) as e:
+        read_examples(bad)
+    assert setting in str(e.value.problems)

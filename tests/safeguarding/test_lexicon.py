@@ -145,3 +145,18 @@ def test_register_adds_a_command_group_with_int_returning_funcs():
     assert args.text == "hello" and callable(args.func)
     with pytest.raises(SystemExit):
         parser.parse_args(["safeguarding"])
+
+
+def test_always_ask_is_a_yes_or_no_on_a_cue(tmp_path):
+    text = BROKEN.replace('{id: s.cy, match: "eisiau marw"}', '{id: s.cy, match: "eisiau marw", always_ask: maybe}')
+    path, problems = problems_of(tmp_path, text)
+    assert any(p.startswith(f"{path}:21:") and "always_ask must be true or false" in p for p in problems), problems
+
+
+def test_the_shipped_refuge_cues_are_never_set_aside():
+    lexicon = compile_lexicon()
+    asked = {c.id for c in lexicon.cues.values() if c.always_ask}
+    assert {"da.en.services-named", "da.cy.services-named"} <= asked
+    # a refuge named in a long, ordinary-sounding question still gets the check-in
+    flag = load_detector().screen("how do I get a carer's assessment for my dad, also what's the number for women's aid")
+    assert flag is not None and flag.cue == "da.en.services-named"
