@@ -116,6 +116,15 @@ def close(conv: Conversation, outcome: StaffOutcome) -> None:
         conv.enquiry.staff_outcome = StaffOutcome(outcome)
 
 
+def opt_out(conv: Conversation) -> None:
+    """The texter sent STOP: closed (out of the queue, nobody may text them), with no staff outcome."""
+    if conv.status != Status.CLOSED:
+        conv.status = transition(conv.status, Status.CLOSED, Actor.FRONT_DOOR)
+        conv.closed_at = utcnow()
+    conv.priority = None
+    conv.sms_opted_out_at = utcnow()
+
+
 def raise_outcome(enquiry: Enquiry, outcome: str) -> None:
     """When one conversation reaches several outcomes, the enquiry record keeps the weightiest."""
     try:
@@ -211,13 +220,9 @@ class Pushes:
         """Messages the citizen did not ask for in a turn (a member of staff's): live on the web,
         by text on SMS (`sms`: channels.sms.SmsSender, or None when SMS is off)."""
         if conv.channel == "sms":
-            if sms is None or not conv.sms_number:
+            if sms is None:
                 raise CitizenNotReached("Saved, but SMS is not set up here, so the citizen has not been sent it")
-            try:
-                sms.send(conv.sms_number, messages)
-            except Exception as e:  # Twilio's errors are many; staff need to know it did not go
-                log.warning("SMS to a citizen failed: %s", type(e).__name__)
-                raise CitizenNotReached("Saved, but the text message could not be sent. Try again or phone them.")
+            sms.send_to_conversation(conv.id, messages, conv.language, kind="staff")  # raises CitizenNotReached
             return
         self.hub.publish(f"citizen:{conv.id}", {
             "type": "update", **citizen_update(conv.id, conv.status, conv.language, messages, handoff_view(conv))})

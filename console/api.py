@@ -118,6 +118,8 @@ class ItemOut(BaseModel):
         ..., description="first names of those Welsh speakers, when leave_to_welsh_speaker")
     summary: Dict[str, Any]
     callback: Optional[CallbackOut] = Field(...)
+    sms_opted_out_at: Optional[str] = Field(
+        None, description="SMS: when the texter sent STOP (closed; no text can be sent until they send START)")
 
 
 class QueueOut(BaseModel):
@@ -133,6 +135,19 @@ class ButtonOut(BaseModel):
     payload: str
 
 
+class DeliveryOut(BaseModel):
+    """A text sent to an SMS citizen and what Twilio last said became of it."""
+    id: int
+    message_id: Optional[int] = Field(..., description="the message it carried, when there is one")
+    kind: str = Field(..., description="reply | deferred | staff | more | keyword")
+    status: str = Field(..., description="Twilio's status (queued, sent, delivered, undelivered, failed...) or error")
+    error_code: Optional[int] = Field(..., description="Twilio's error code, e.g. 30003 unreachable, 30005 unknown number")
+    failed: bool = Field(..., description="failed, undelivered or never accepted: the person did not get it")
+    segments: Optional[int] = Field(...)
+    encoding: Optional[str] = Field(..., description="GSM-7 | UCS-2")
+    at: str
+
+
 class MessageOut(BaseModel):
     id: int
     sender: Literal["citizen", "bot", "staff", "system"]
@@ -142,9 +157,10 @@ class MessageOut(BaseModel):
     flag: FlagOut = Field(None, description="a flagged citizen message's latest flag")
     buttons: List[ButtonOut] = Field(None, description="the buttons a bot message offered")
     services: List[Dict[str, Any]] = Field(None, description="the service cards a bot message showed")
+    delivery: DeliveryOut = Field(None, description="SMS: what became of the text that carried this message")
 
     class Config:
-        never_null = ("flag", "buttons", "services")  # left out when there is none
+        never_null = ("flag", "buttons", "services", "delivery")  # left out when there is none
 
 
 class NoteOut(BaseModel):
@@ -159,6 +175,7 @@ class ConversationOut(BaseModel):
     messages: List[MessageOut]
     notes: List[NoteOut]
     flags: List[FlagOut]
+    sms_deliveries: List[DeliveryOut] = Field([], description="SMS: every text sent in it, oldest first")
 
 
 class ClaimedOut(BaseModel):

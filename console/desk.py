@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from channels import state
 from channels.bot import BotClient, BotUnavailable
 from channels.hub import Hub
+from channels.sms import deliveries as sms_deliveries
 from channels.state import CitizenNotReached, store_message
 from iaa.db import read_scope, session_scope
 from iaa.models import Conversation, Enquiry, SafeguardingFlag, utcnow
@@ -79,6 +80,8 @@ class StaffDesk:
             "summary": conv.handoff_summary or {},
             "callback": ({"phone": conv.callback_phone, "consented_at": _iso(conv.callback_consented_at)}
                          if conv.callback_phone else None),
+            # SMS: the texter sent STOP (closed; nobody may text them until they send START).
+            "sms_opted_out_at": _iso(conv.sms_opted_out_at),
         }
 
     def queue(self, staff: Optional[Staff] = None, language: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -122,10 +125,16 @@ class StaffDesk:
             notes = [{"id": n.id, "text": n.text, "at": _iso(n.created_at),
                       "author": {"name": names[n.author_id].first_name}}
                      for n in db.scalars(select(Note).where(Note.conversation_id == cid).order_by(Note.id))]
+            # SMS: each text sent with what Twilio said became of it; a failed one on its message.
+            sent = sms_deliveries(db, cid) if conv.channel == "sms" else []
+            for d in sent:
+                for m in messages:
+                    if d["message_id"] is not None and m["id"] == d["message_id"]:
+                        m["delivery"] = d
             audit(db, staff, "view", cid)
             return {"conversation": self._item(conv, names, staff, self._welsh_on_duty(db)),
                     "messages": messages, "notes": notes,
-                    "flags": found}
+                    "flags": found, "sms_deliveries": sent}
 
     def staff_list(self) -> List[Dict[str, Any]]:
         with read_scope() as db:
@@ -164,6 +173,8 @@ class StaffDesk:
 
     def reply(self, staff: Staff, cid: str, text: str) -> Dict[str, Any]:
         with session_scope() as db:
+            if self._get(db, cid).sms_opted_out_at is not None:
+                raise DeskError(409, "This person texted STOP: no texts can be sent to them until they text START")
             conv = self._held_by(db, staff, cid)
             message = state.store(db, cid, "staff", text, author_id=staff.id)
             self._count_language(db, conv, staff)

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from channels.bot import BotClient
 from channels.conversations import ConversationService
 from channels.hub import Hub
-from channels.sms import SmsSender
+from channels.sms import make_texting
 from channels.sms import router as sms_router
 from channels.web.api import router as chat_router
 from channels.web.demo import render_demo_page
@@ -112,10 +112,10 @@ def _lifespan(settings: Settings, profile_path: str):
         app.state.sign_in_threads = CapacityLimiter(2)
         app.state.profile = lambda: cached_profile(profile_path)
         app.state.conversations = ConversationService(bot, app.state.profile, app.state.hub, load_detector())
-        sms = (SmsSender(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from_number,
-                         http_client=getattr(app.state, "twilio_http_client", None))
-               if settings.sms_enabled else None)
-        app.state.desk = StaffDesk(app.state.hub, bot, app.state.profile, sms)
+        # SMS (channels/sms.py): its keywords are read and checked here, at start.
+        app.state.sms = make_texting(settings, app.state.profile)
+        app.state.desk = StaffDesk(app.state.hub, bot, app.state.profile,
+                                   app.state.sms.sender if app.state.sms else None)
         yield
         bot.close()
 

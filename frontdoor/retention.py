@@ -7,15 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
-from sqlalchemy import and_, create_engine, delete, or_, select, text, update
+from sqlalchemy import create_engine, delete, or_, select, text, update
 
 from iaa.models import Note
 from iaa.db import session_scope
 from iaa.logs import purge_logs
-from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, utcnow
-from iaa.states import Status
+from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, SmsInbound, SmsOutbound, utcnow
+from iaa.states import HANDED_OFF, Status
 from iaa.profile import CouncilProfile
 
 
@@ -28,12 +28,13 @@ class PurgeSummary:
     rasa_events: int = 0
     flags: int = 0
     log_files: int = 0
+    sms_answers: int = 0
 
     def __str__(self) -> str:
         return (f"deleted {self.bot_only} bot-only and {self.handed_off} handed-off conversations, "
                 f"{self.rasa_events} dialogue-engine events, {self.enquiries} enquiry records, "
                 f"{self.flags} safeguarding flag counts and {self.log_files} old log files; "
-                f"cleared {self.numbers} phone numbers")
+                f"cleared {self.numbers} phone numbers and {self.sms_answers} remembered SMS answers")
 
 
 class _Default(Enum):
@@ -46,8 +47,15 @@ _FROM_SETTINGS = _Default.FROM_SETTINGS
 
 def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
           now: Optional[dt.datetime] = None,
-          log_dir: Union[Path, str, None, _Default] = _FROM_SETTINGS) -> PurgeSummary:
+          log_dir: Union[Path, str, None, _Default] = _FROM_SETTINGS,
+          sms_replay: Optional[Tuple[int, int]] = None) -> PurgeSummary:
+    """SMS_REPLAY: (window seconds, memory days) for remembered MessageSids; from the settings
+    when not given (IAA_SMS_REPLAY_WINDOW_SECONDS, IAA_SMS_REPLAY_MEMORY_DAYS)."""
     now = now or utcnow()
+    if sms_replay is None:
+        from iaa.settings import get_settings
+
+        sms_replay = (get_settings().sms_replay_window_seconds, get_settings().sms_replay_memory_days)
     keep = profile.retention
     summary = PurgeSummary()
     # Logs hold no conversation text (iaa/logs.py scrubs it), but they do hold conversation ids
@@ -75,16 +83,34 @@ def purge(profile: CouncilProfile, tracker_url: Optional[str] = None,
             ids = doomed[chunk:chunk + 500]
             db.execute(delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False))
             db.execute(delete(Note).where(Note.conversation_id.in_(ids)).execution_options(synchronize_session=False))
+            db.execute(delete(SmsOutbound).where(SmsOutbound.conversation_id.in_(ids)).execution_options(synchronize_session=False))
+            db.execute(delete(SmsInbound).where(SmsInbound.conversation_id.in_(ids)).execution_options(synchronize_session=False))
             db.execute(delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False))
         summary.bot_only, summary.handed_off = len(doomed_bot), len(doomed_staff)
+        # A texter's number (sealed; a plain one from before 0017) is kept while a reply may be
+        # needed: never while the conversation waits for staff or is with them, whatever its age.
+        # Its keyed hash stays with the conversation (it holds no number) until that is purged.
         summary.numbers = db.execute(
             update(Conversation)
-            .where(or_(and_(Conversation.sms_number.isnot(None), Conversation.updated_at < number_cutoff),
-                       and_(Conversation.callback_phone.isnot(None),
-                            Conversation.callback_consented_at < number_cutoff)))
-            .values(sms_number=None, callback_phone=None)
+            .where(or_(Conversation.sms_number.isnot(None), Conversation.sms_number_sealed.isnot(None)),
+                   Conversation.updated_at < number_cutoff, Conversation.status.not_in(HANDED_OFF))
+            .values(sms_number=None, sms_number_sealed=None, sms_more=None)
             .execution_options(synchronize_session=False)
         ).rowcount
+        summary.numbers += db.execute(
+            update(Conversation)
+            .where(Conversation.callback_phone.isnot(None), Conversation.callback_consented_at < number_cutoff)
+            .values(callback_phone=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        # MessageSids: their answers kept for the replay window, the sids for the memory.
+        window_cutoff = now - dt.timedelta(seconds=sms_replay[0])
+        summary.sms_answers = db.execute(
+            update(SmsInbound).where(SmsInbound.received_at < window_cutoff, SmsInbound.reply.isnot(None))
+            .values(reply=None).execution_options(synchronize_session=False)
+        ).rowcount
+        db.execute(delete(SmsInbound).where(SmsInbound.received_at < now - dt.timedelta(days=sms_replay[1]))
+                   .execution_options(synchronize_session=False))
         stats_cutoff = (now - dt.timedelta(days=365 * keep.enquiry_statistics_years)).date()
         # Enquiry rows hold no personal data, but still have an end (the council's schedule).
         linked = select(Conversation.enquiry_id).where(Conversation.enquiry_id.isnot(None))

@@ -44,7 +44,13 @@ class Conversation(Base):
     callback_state = Column(String(16))  # offered | consent | number | done
     callback_phone = Column(String(20))
     callback_consented_at = Column(DateTime)
-    sms_number = Column(String(20), index=True)  # SMS only: kept while needed to reply
+    sms_number = Column(String(20), index=True)  # before 0017: sealed and cleared at start (channels/sms.py)
+    # SMS (migration 0017): the number's keyed hash finds the conversation; the number itself is
+    # sealed (encrypted) and kept only while a reply may be needed (frontdoor/retention.py).
+    sms_number_hash = Column(String(64), index=True)
+    sms_number_sealed = Column(String(255))
+    sms_more = Column(Text)  # the rest of a reply too long for one text, sent on "MORE"
+    sms_opted_out_at = Column(DateTime)  # the person texted STOP: closed, and nothing more is sent
     # A possible concern was met with a check-in question; this is its flag, until answered.
     safeguarding_check_id = Column(Integer, ForeignKey("safeguarding_flag.id", ondelete="SET NULL",
                                                        use_alter=True, name="fk_conversation_check"))
@@ -180,3 +186,50 @@ class AuditEntry(Base):
     action = Column(String(32), nullable=False)
     conversation_id = Column(String(32))
     detail = Column(String(255), nullable=False, default="")
+
+
+# SMS through Twilio (migration 0017; channels/sms.py).
+
+class SmsInbound(Base):
+    """A webhook's MessageSid and the answer it got: a retry gets the same answer, stores nothing."""
+
+    __tablename__ = "sms_inbound"
+
+    message_sid = Column(String(64), primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversation.id", ondelete="SET NULL"), index=True)
+    received_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    state = Column(String(12), nullable=False)  # answering | answered | deferred
+    reply = Column(Text)  # the TwiML answered; cleared after the replay window
+
+
+class SmsOptOut(Base):
+    """A number (its keyed hash only) that texted STOP and not START since."""
+
+    __tablename__ = "sms_opt_out"
+
+    number_hash = Column(String(64), primary_key=True)
+    opted_out_at = Column(DateTime, nullable=False, default=utcnow)
+    keyword = Column(String(16))
+    language = Column(String(2))
+
+
+class SmsOutbound(Base):
+    """One text sent to a citizen, with the status Twilio last reported for it."""
+
+    __tablename__ = "sms_outbound"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversation.id", ondelete="SET NULL"), index=True)
+    message_id = Column(Integer, ForeignKey("message.id", ondelete="SET NULL"))
+    twilio_sid = Column(String(64), unique=True)
+    kind = Column(String(12), nullable=False)  # reply | deferred | staff | more | keyword
+    # Twilio's (queued, sent, delivered, undelivered, failed...) or error; column "status", named
+    # apart from a conversation's status (which only channels/state.py changes)
+    delivery_status = Column("status", String(16), nullable=False)
+    error_code = Column(Integer)
+    error_message = Column(String(255))
+    segments = Column(Integer)
+    encoding = Column(String(8))
+    attempts = Column(Integer)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

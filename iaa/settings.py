@@ -82,6 +82,32 @@ class Settings(BaseSettings):
     twilio_from_number: str = ""
     # The address Twilio calls, for checking its signature behind a proxy (e.g. https://chat.example.org).
     public_base_url: str = ""
+    # The secret that keys texters' numbers (HMAC-SHA256) and seals the number kept for replies
+    # (Fernet). Production requires it once SMS is on; elsewhere a per-checkout file in var/.
+    # Changing it orphans every conversation and opt-out keyed with the old one.
+    sms_number_key: str = ""
+    # The SMS keywords (STOP, START, HELP, MORE, in English and Welsh), read and checked at start.
+    sms_keywords_path: Path = ROOT / "data" / "sms.yml"
+    # Twilio waits 15 s for the webhook's answer: a turn not done in this many seconds is answered
+    # with empty TwiML, and its reply goes through Twilio's REST API when it comes.
+    sms_answer_within_seconds: float = Field(default=8.0, gt=0, le=14)
+    # A MessageSid first seen longer ago than this is a replay and refused (403); within it, a
+    # retry gets the first answer again and stores nothing. Sids are remembered for
+    # sms_replay_memory_days (their answers only for the window).
+    sms_replay_window_seconds: int = Field(default=3600, ge=60)
+    sms_replay_memory_days: int = Field(default=30, ge=1)
+    # Each text is kept within this many segments where it can be (the rest on "MORE").
+    sms_max_segments: int = Field(default=3, ge=1, le=10)
+    # A safeguarding answer (the handoff, a check-in) is never cut: up to this many segments.
+    sms_safeguarding_max_segments: int = Field(default=10, ge=1, le=10)
+    # Bytes of a webhook's form body read before it is parsed (413 above).
+    sms_max_body_bytes: int = Field(default=32_768, ge=4_096)
+    # Twilio's REST API: seconds per call, tries after a connection failure, 429 or 5xx (waiting
+    # twilio_backoff_seconds, doubled each time), and its address (a stand-in in tests).
+    twilio_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    twilio_retries: int = Field(default=2, ge=0, le=5)
+    twilio_backoff_seconds: float = Field(default=0.5, ge=0, le=10)
+    twilio_api_url: str = "https://api.twilio.com"
 
     # -- running in production (deploy/README.md) ---------------------------------------------
     # Directory for the three processes' log files, rolled over daily and by size and deleted by
@@ -108,6 +134,9 @@ class Settings(BaseSettings):
                                      self.rate_sign_in_per_address)) or "off" in (
                 self.rate_chat_per_address, self.rate_new_conversation_per_address, self.rate_sign_in_per_address):
             problems.append("rate limits on chat, new conversations and sign-in cannot be off in production")
+        if self.sms_enabled and len(self.sms_number_key) < 32:
+            problems.append("IAA_SMS_NUMBER_KEY must be a secret of at least 32 characters when SMS is on "
+                            "(it keys and seals texters' numbers)")
         return problems
 
     @property

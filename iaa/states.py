@@ -109,8 +109,9 @@ TRANSITIONS: Dict[Tuple[Optional[Status], Status], FrozenSet[Actor]] = {
     (Status.WITH_STAFF, Status.WITH_STAFF): frozenset({Actor.STAFF, Actor.FRONT_DOOR}),  # transfer; raise
     (Status.WITH_STAFF, Status.WAITING): frozenset({Actor.STAFF}),           # release
     (Status.WITH_STAFF, Status.BOT): frozenset({Actor.STAFF}),               # return to the bot
-    (Status.WAITING, Status.CLOSED): frozenset({Actor.STAFF}),               # close
-    (Status.WITH_STAFF, Status.CLOSED): frozenset({Actor.STAFF}),            # close
+    (Status.WAITING, Status.CLOSED): frozenset({Actor.STAFF, Actor.FRONT_DOOR}),     # close; SMS STOP
+    (Status.WITH_STAFF, Status.CLOSED): frozenset({Actor.STAFF, Actor.FRONT_DOOR}),  # close; SMS STOP
+    (Status.BOT, Status.CLOSED): frozenset({Actor.FRONT_DOOR}),              # SMS STOP: nothing more may be sent
 }
 
 

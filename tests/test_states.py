@@ -50,8 +50,9 @@ LEGAL = {
     ("with_staff", "with_staff"): {"staff", "front_door"},
     ("with_staff", "waiting"): {"staff"},
     ("with_staff", "bot"): {"staff"},
-    ("waiting", "closed"): {"staff"},
-    ("with_staff", "closed"): {"staff"},
+    ("waiting", "closed"): {"staff", "front_door"},
+    ("with_staff", "closed"): {"staff", "front_door"},
+    ("bot", "closed"): {"front_door"},
 }
 
 
@@ -89,8 +90,10 @@ def test_the_moves_people_rely_on():
     assert not may("bot", "with_staff", "staff") and not may("closed", "waiting", "staff")
     # the bot cannot hand off a conversation that is already with staff or closed
     assert not may("with_staff", "waiting", "bot") and not may("closed", "waiting", "bot")
-    # nothing closes a conversation but staff, and a closed one never goes back to the bot
-    assert all(not may(c, "closed", a) for c in Status for a in Actor if a is not Actor.STAFF)
+    # nothing closes a conversation but staff, or the front door when the texter sends STOP;
+    # and a closed one never goes back to the bot
+    assert all(not may(c, "closed", a) for c in Status for a in Actor if a not in (Actor.STAFF, Actor.FRONT_DOOR))
+    assert not may("bot", "closed", "staff") and not may("bot", "closed", "bot")
     assert all(not may("closed", "bot", a) for a in Actor)
 
 

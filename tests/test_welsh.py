@@ -324,14 +324,14 @@ def test_a_welsh_sms_gets_welsh_reply_prompts():
     from channels.sms import render_sms
 
     text = render_sms([{"text": "Eisiau gweld rhagor, neu siarad â pherson?", "buttons": BUTTONS}], "cy")
-    assert text.endswith("Gallwch ateb: Rhagor / Siarad â pherson")
-    assert "You can reply" not in text
+    assert text.endswith("Atebwch gyda rhif: 1 Rhagor, 2 Siarad â pherson")
+    assert "Reply with" not in text
     ended = render_sms([{"text": "Mae'r sgwrs hon wedi dod i ben.", "buttons": FEEDBACK_CY}], "cy")
     assert ended.endswith("Atebwch DO neu NADDO.") and "Reply YES" not in ended
 
 
 def test_a_pushed_sms_takes_its_language_from_the_messages():
-    """A text staff send (SmsSender.send) may come without its language: the Welsh feedback
+    """A text sent without its language (render_sms with none) may come without its language: the Welsh feedback
     buttons, or a Welsh service card, say it."""
     from channels.sms import render_sms
 
@@ -340,5 +340,5 @@ def test_a_pushed_sms_takes_its_language_from_the_messages():
     english = [{"title": "Yes", "payload": '/feedback{"answer": "yes"}'}, {"title": "No", "payload": '/feedback{"answer": "no"}'}]
     assert render_sms([{"text": "This conversation has now ended.", "buttons": english}]).endswith("Reply YES or NO.")
     assert render_sms([{"text": "", "services": [{"name": "Clwb", "language": "cy"}], "buttons": BUTTONS}]).endswith(
-        "Gallwch ateb: Rhagor / Siarad â pherson")
-    assert render_sms([{"text": "Hi", "buttons": BUTTONS}], "en").endswith("You can reply: Rhagor / Siarad â pherson")
+        "Atebwch gyda rhif: 1 Rhagor, 2 Siarad â pherson")
+    assert render_sms([{"text": "Hi", "buttons": BUTTONS}], "en").endswith("Reply with a number: 1 Rhagor, 2 Siarad â pherson")
