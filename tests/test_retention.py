@@ -97,3 +97,43 @@ def test_a_purged_conversation_leaves_its_safeguarding_flag_counts():
         assert kept.conversation_id is None and kept.message_id is None
         assert (kept.tier, kept.cue, kept.review) == ("check", "da.en.services-named", "false_alarm")
         assert db.get(SafeguardingFlag, ancient_id) is None  # past the statistics period
+
+
+def test_a_texters_sealed_number_stays_while_a_handoff_is_open_and_goes_after():
+    """The number a staff reply needs is never purged while the conversation waits for staff or
+    is with them, however old; once it is back with the bot or closed it goes after
+    sms_number_days. The keyed hash stays (no number in it) until the conversation is purged."""
+    from channels.sms import NumberKeys
+
+    keys = NumberKeys("a retention test secret, long enough to use")
+    sealed = {"sms_number_hash": keys.hash("+447700900123"), "sms_number_sealed": keys.seal("+447700900123")}
+    waiting = conversation(20, handed_off=True, status="waiting", channel="sms", **sealed)
+    with_staff = conversation(20, handed_off=True, status="with_staff", channel="sms", **sealed)
+    closed = conversation(8, handed_off=True, status="closed", channel="sms", sms_more="the rest", **sealed)
+    recent = conversation(6, status="bot", channel="sms", **sealed)
+    purge(PROFILE, now=utcnow())
+    with session_scope() as db:
+        for cid in (waiting, with_staff, recent):
+            assert keys.unseal(db.get(Conversation, cid).sms_number_sealed) == "+447700900123"
+        gone = db.get(Conversation, closed)
+        assert gone.sms_number_sealed is None and gone.sms_more is None
+        assert gone.sms_number_hash == sealed["sms_number_hash"]
+
+
+def test_remembered_sms_answers_go_after_the_window_and_their_sids_after_the_memory():
+    from iaa.models import SmsInbound
+
+    now = utcnow()
+    with session_scope() as db:
+        db.add(SmsInbound(message_sid="SM" + "1" * 32, state="answered", reply="<Response/>",
+                          received_at=now - dt.timedelta(minutes=30)))
+        db.add(SmsInbound(message_sid="SM" + "2" * 32, state="answered", reply="<Response/>",
+                          received_at=now - dt.timedelta(hours=2)))
+        db.add(SmsInbound(message_sid="SM" + "3" * 32, state="answered", reply=None,
+                          received_at=now - dt.timedelta(days=31)))
+    summary = purge(PROFILE, now=now, sms_replay=(3600, 30))
+    assert summary.sms_answers == 1
+    with session_scope() as db:
+        assert db.get(SmsInbound, "SM" + "1" * 32).reply == "<Response/>"
+        assert db.get(SmsInbound, "SM" + "2" * 32).reply is None  # sid kept: a replay is refused
+        assert db.get(SmsInbound, "SM" + "3" * 32) is None

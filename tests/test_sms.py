@@ -604,3 +604,27 @@ def test_check_in_buttons_pressed_again_later_are_answered_never_lost(sms_app):
     assert "Diolch am ddweud wrthym" in " ".join(m["text"] for m in fresh.messages)
     other = service.handle_citizen_message(None, "/safeguarding_no", None, "web")
     assert other.status == "bot" and "Thank you for letting me know" in other.messages[0]["text"]
+
+
+def test_numbers_kept_plain_before_0017_are_sealed_at_start(sms_app):
+    from channels.sms import seal_plain_numbers
+
+    with session_scope() as db:
+        old = Conversation(channel="sms", language="cy", status="waiting", sms_number="+447700900701")
+        db.add(old)
+        db.flush()
+        cid = old.id
+    keys = NumberKeys(KEY)
+    assert seal_plain_numbers(keys) == 1
+    with session_scope() as db:
+        conv = db.get(Conversation, cid)
+        assert conv.sms_number is None and conv.sms_number_hash == keys.hash("+447700900701")
+        assert keys.unseal(conv.sms_number_sealed) == "+447700900701"
+
+
+def test_production_needs_a_number_key_once_sms_is_on():
+    values = dict(mode="production", rasa_token="t", public_base_url=BASE, database_url="sqlite:///x.db",
+                  profile_path=ROOT / "data" / "council" / "other.yml", twilio_account_sid=SID,
+                  twilio_auth_token=TOKEN, twilio_from_number="+441632960001")
+    assert any("IAA_SMS_NUMBER_KEY" in p for p in Settings(**values).production_problems())
+    assert not any("IAA_SMS_NUMBER_KEY" in p for p in Settings(**values, sms_number_key=KEY).production_problems())
