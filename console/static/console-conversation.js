@@ -77,7 +77,8 @@
         conversation: r.data.conversation,
         messages: Array.isArray(r.data.messages) ? r.data.messages : [],
         notes: Array.isArray(r.data.notes) ? r.data.notes : [],
-        flags: Array.isArray(r.data.flags) ? r.data.flags : []
+        flags: Array.isArray(r.data.flags) ? r.data.flags : [],
+        deliveries: Array.isArray(r.data.sms_deliveries) ? r.data.sms_deliveries : []
       };
       S.flags = {};
       S.conv.flags.forEach(rememberFlag);
@@ -92,6 +93,7 @@
           showFlag(S.flags[mid]);
         });
       }
+      S.conv.deliveries.forEach(showDelivery);
       drawNotes();
       drawActions();
       if (focusWasHere) keepFocus();
@@ -172,6 +174,15 @@
     } else if (s.concern) row(t("summary.concern"), C.humanize(s.concern), "row--concern");
     if (Array.isArray(s.services_offered) && s.services_offered.length) {
       row(t("summary.services"), s.services_offered.map(String).join("; "));
+    }
+    // SMS: the person texted STOP, or texts to them did not arrive (and what to do next).
+    if (c.sms_opted_out_at) {
+      row(t("sms.optedOut"), t("sms.optedOutNote", { at: C.formatTime(c.sms_opted_out_at) }), "row--concern");
+    }
+    var failed = (S.conv.deliveries || []).filter(function (d) { return d && d.failed; });
+    if (failed.length) {
+      row(t("sms.failedTexts"), el("span", null, [String(failed.length) + " ", deliveryAdvice(failed[failed.length - 1])]),
+        "row--concern");
     }
     if (c.callback && c.callback.phone) {
       row(
@@ -277,6 +288,47 @@
     appendMessage(message);
   }
 
+  // ---------------------------------------------------------------- SMS delivery
+  /* What Twilio said became of a text, on the message it carried: only a failure is shown,
+     with what to do next (Twilio's error code says which kind of failure). */
+  var UNREACHABLE = [30003, 30005, 30006, 30008];
+  var BLOCKED = [21610, 30004, 30007, 21614];
+  var STATUS_WORDS = { failed: "sms.status.failed", undelivered: "sms.status.undelivered", error: "sms.status.error" };
+
+  function deliveryAdvice(d) {
+    var code = Number(d.error_code);
+    if (UNREACHABLE.indexOf(code) >= 0) return t("sms.advice.unreachable");
+    if (BLOCKED.indexOf(code) >= 0) return t("sms.advice.blocked");
+    return t("sms.advice.other");
+  }
+
+  function showDelivery(d) {
+    if (!d || typeof d !== "object" || d.message_id === null || d.message_id === undefined) return;
+    var msg = ui.transcript.querySelector('.msg[data-id="' + cssId(d.message_id) + '"]');
+    if (!msg) return;
+    var had = msg.querySelector(".msg__delivery");
+    if (!d.failed) {
+      if (had) msg.removeChild(had);
+      return;
+    }
+    var status = t(STATUS_WORDS[d.status] || "sms.status.failed");
+    var note = el("p", { className: "msg__delivery", role: "status" }, [
+      t("sms.notDelivered", { status: status }) + (d.error_code ? " (" + String(d.error_code) + ")" : "") + " ",
+      deliveryAdvice(d)
+    ]);
+    if (had) msg.replaceChild(note, had);
+    else msg.appendChild(note);
+  }
+
+  function incomingDelivery(conversationId, d) {
+    if (!conversationId || conversationId !== S.selectedId || !S.conv || !d || typeof d !== "object") return;
+    var known = S.conv.deliveries.filter(function (x) { return x.id === d.id; })[0];
+    if (known) Object.assign(known, d);
+    else S.conv.deliveries.push(d);
+    showDelivery(d);
+    drawDetails();
+  }
+
   // ---------------------------------------------------------------- safeguarding flags
   /* Why a message was flagged and whether staff agreed (flags.js). A flag's event comes just
      before its message's, so a flag for a message not yet shown waits for it. */
@@ -362,6 +414,7 @@
   P.loadConversation = loadConversation;
   P.incomingMessage = incomingMessage;
   P.incomingFlag = incomingFlag;
+  P.incomingDelivery = incomingDelivery;
   P.drawConversationHead = drawConversationHead;
   P.drawDetails = drawDetails;
   P.appendMessage = appendMessage;

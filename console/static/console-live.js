@@ -97,6 +97,10 @@
         incomingMessage(data.conversation_id, data.message);
       } else if (data.type === "flag") {
         incomingFlag(data.conversation_id, data.flag);
+      } else if (data.type === "sms_delivery") {
+        P.incomingDelivery(data.conversation_id, data.delivery);
+      } else if (data.type === "sms_opted_out" && data.conversation_id === S.selectedId) {
+        loadConversation(data.conversation_id, { fresh: false });
       }
     };
     socket.onerror = function () {
