@@ -390,6 +390,7 @@ async def _signed_form(request: Request) -> Dict[str, str]:
 
 
 INBOUND_RESPONSES: Dict[Union[int, str], Dict[str, Any]] = {200: {"content": {"application/xml": {}}, "description": "TwiML reply (empty: the reply comes later, or none is sent)"},
+                     400: {"description": "The body is not a form (or has too many fields)"},
                      403: {"description": "Bad or missing Twilio signature, or a MessageSid first seen longer ago than the replay window"},
                      413: {"description": "Body larger than IAA_SMS_MAX_BODY_BYTES"},
                      429: {"description": "Too many texts from this number; see Retry-After"},
@@ -435,8 +436,20 @@ async def inbound(request: Request) -> Response:
 
 
 @router.post("/status", status_code=204, response_class=Response,
-             responses={204: {"description": "Recorded"}, 403: {"description": "Bad or missing Twilio signature"},
-                        404: {"description": "SMS is not configured"}})
+             responses={204: {"description": "Recorded"},
+                        400: {"description": "The body is not a form (or has too many fields)"},
+                        403: {"description": "Bad or missing Twilio signature"},
+                        404: {"description": "SMS is not configured"},
+                        413: {"description": "Body larger than IAA_SMS_MAX_BODY_BYTES"},
+                        422: {"description": "MessageStatus is not one of Twilio's message statuses"}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/x-www-form-urlencoded": {"schema": {
+                     "type": "object", "required": ["MessageSid", "MessageStatus"],
+                     "properties": {"MessageSid": {"type": "string", "description": "the text's Twilio id"},
+                                    "MessageStatus": {"type": "string", "enum": sorted(STATUS_ORDER),
+                                                      "description": "Twilio's status for it"},
+                                    "ErrorCode": {"type": "string", "description": "Twilio's error code, when it failed"}},
+                     "description": "Twilio's status callback fields; the ones not named here are signed but not used"}}}}})
 async def status_callback(request: Request) -> Response:
     """Twilio's status callback for a text we sent (its StatusCallback, or a TwiML Message's
     action): the status is recorded, and a failed or undelivered text shown to staff."""

@@ -59,10 +59,13 @@ class FakeTwilio(_Server):
         self.sent: List[Dict[str, str]] = []
         self.requests = 0
         self.plan: List[int] = []
+        self.delay = 0.0  # seconds before answering (a Twilio slower than the client's timeout)
         self.lock = threading.Lock()
         super().__init__()
 
     def handle(self, method, path, body, headers):
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
             self.requests += 1
             if path != f"/2010-04-01/Accounts/{self.account_sid}/Messages.json" or method != "POST":

@@ -56,6 +56,7 @@ def fresh_edge(edge):
     rasa.reset(down=True)
     twilio.plan.clear()
     twilio.sent.clear()
+    twilio.delay = 0.0
     yield
 
 
@@ -365,6 +366,48 @@ def test_an_unreachable_twilio_gives_up_after_its_retries(sms_app, edge):
         row = db.scalars(select(SmsOutbound).order_by(SmsOutbound.id.desc())).first()
         assert (row.delivery_status, row.attempts, row.error_message) == ("error", 3, "Twilio could not be reached")
     assert sender.client.http_client.timeout == settings.twilio_timeout_seconds
+
+
+def test_a_twilio_slower_than_the_timeout_is_not_tried_again(sms_app, edge):
+    # the text may have gone: sending it again could send it twice
+    app, _ = sms_app
+    twilio, _ = edge
+    from channels.sms import SmsSender
+    from channels.state import CitizenNotReached
+
+    settings = app.state.settings.copy(update={"twilio_timeout_seconds": 0.5})
+    sender = SmsSender(settings, NumberKeys(KEY))
+    twilio.delay = 1.5
+    before = twilio.requests
+    started = time.monotonic()
+    with pytest.raises(CitizenNotReached):
+        sender.send_text(None, "+447700900404", "Hello", "staff")
+    assert time.monotonic() - started < 1.4
+    time.sleep(1.2)  # the stand-in finishes the one request it had
+    assert twilio.requests == before + 1
+    with session_scope() as db:
+        row = db.scalars(select(SmsOutbound).order_by(SmsOutbound.id.desc())).first()
+        assert (row.delivery_status, row.attempts) == ("error", 1)
+        assert row.error_message == "Twilio did not answer within 0.5 s"
+
+
+def test_a_welsh_texter_gets_staff_messages_and_the_closing_question_in_welsh(sms_app, edge):
+    app, client = sms_app
+    twilio, _ = edge
+    number = "+447700900405"
+    text_in(client, "mae fy ngŵr yn fy nharo i", sender=number)
+    conv = conversation_of(number)
+    assert conv.language == "cy"
+    staff = staff_client(app)
+    staff.post(f"/console/api/conversations/{conv.id}/claim")
+    assert staff.post(f"/console/api/conversations/{conv.id}/close", json={"outcome": "advice"}).status_code == 200
+    sent = twilio.wait_for(2)
+    assert sent[0]["Body"].startswith("Mae Siân o'n tîm wedi ymuno")
+    assert sent[1]["Body"].endswith("Atebwch DO neu NADDO.") and "Reply YES" not in sent[1]["Body"]
+    r = text_in(client, "do", sender=number)
+    assert "<Message" in r.text
+    with session_scope() as db:
+        assert db.get(Conversation, conv.id).enquiry.feedback == "yes"
 
 
 # -- delivery ---------------------------------------------------------------------------------
