@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from channels.sms import SMS_LIMIT, render_sms
+from channels import segments
+from channels.sms import fit_reply, render_sms
 from directory.cards import build_card
 from directory.search import DirectorySearch
 
@@ -24,14 +25,14 @@ def _line(search, name, language="en"):
 def test_a_fresh_welsh_service_says_welsh_and_when_it_was_checked(search):
     text, card = _line(search, "Llandeilo Luncheon Club")
     assert card["welsh"] and not card["stale"]
-    assert text == ("1. Llandeilo Luncheon Club - Llandeilo - Tuesdays and Thursdays, 12pm to 2pm - "
+    assert text == ("- Llandeilo Luncheon Club - Llandeilo - Tuesdays and Thursdays, 12pm to 2pm - "
                     f"{card['phone']} - £3.50 per meal - Welsh available (last checked 6 March 2026)")
 
 
 def test_in_welsh_the_line_is_in_welsh(search):
     text, _card = _line(search, "Llandeilo Luncheon Club", "cy")
     assert text.endswith(" - Cymraeg ar gael (gwiriwyd ddiwethaf 6 Mawrth 2026)")
-    assert text.startswith("1. Clwb Cinio Llandeilo - Llandeilo - ")
+    assert text.startswith("- Clwb Cinio Llandeilo - Llandeilo - ")
 
 
 def test_a_service_not_in_welsh_does_not_claim_it(search):
@@ -57,7 +58,14 @@ def test_the_english_only_note_goes_in_the_text(search):
         render_sms([{"services": [card]}])
 
 
-def test_three_services_fit_one_message(search):
+def test_three_services_go_in_three_segments_at_a_time_with_more_for_the_rest(search):
     cards = [m.card() for m in search.search("lunch club", limit=3)]
     text = render_sms([{"text": "Here are some services that might help:", "services": cards}])
-    assert len(text) < SMS_LIMIT and text.count("last checked") == 3
+    assert text.count("last checked") == 3
+    first, rest = fit_reply(text, "en", 3)
+    assert segments.segments(first) <= 3
+    if rest is None:
+        assert first == segments.gsm_friendly(text)
+    else:  # cut after a whole line or sentence where it can be, the rest kept for MORE
+        assert first.endswith("\n\nReply MORE for the rest.")
+        assert (first[: -len("\n\nReply MORE for the rest.")] + " " + rest).split() == segments.gsm_friendly(text).split()
