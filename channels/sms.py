@@ -306,8 +306,7 @@ class SmsSender:
             body, rest = fit_reply(render_sms(messages, language), language, self.settings.sms_max_segments)
             conv.sms_more = rest
         if body:
-            message_id = next((m.get("id") for m in reversed(messages) if m.get("id")), None)
-            self.send_text(cid, number, body, kind, message_id)
+            self.send_text(cid, number, body, kind, _last_id(messages))
 
     def send_text(self, cid: Optional[str], number: str, body: str, kind: str,
                   message_id: Optional[int] = None) -> int:
@@ -579,7 +578,7 @@ class SmsTexting:
         if turn_task in done:
             turn = turn_task.result()
             body = await to_thread.run_sync(self._after_turn, turn, cid, number, number_hash)
-            return await self._reply(sid, turn.conversation_id, body, "reply")
+            return await self._reply(sid, turn.conversation_id, body, "reply", _last_id(turn.messages))
         # Twilio gives up at 15 s: an empty answer now, the reply through the REST API later.
         await to_thread.run_sync(_answered, sid, cid, str(twiml("").body, "utf-8"), True)
         late = asyncio.ensure_future(self._send_late(turn_task, sid, cid, number, number_hash))
@@ -603,8 +602,7 @@ class SmsTexting:
         with read_scope() as db:
             if is_opted_out(db, number_hash):  # STOP arrived while the bot was thinking
                 return
-        message_id = next((m.get("id") for m in reversed(messages) if m.get("id")), None)
-        self.sender.send_text(cid, number, body, "deferred", message_id)
+        self.sender.send_text(cid, number, body, "deferred", _last_id(messages))
 
     def _after_turn(self, turn, cid: Optional[str], number: str, number_hash: str) -> str:
         """The turn's reply within the segment limit (the rest kept for MORE); a new
@@ -625,18 +623,24 @@ class SmsTexting:
     async def _say(self, sid: str, cid: Optional[str], key: str, language: str, kind: str) -> Response:
         return await self._reply(sid, cid, say(key, language, self.profile()), kind)
 
-    async def _reply(self, sid: str, cid: Optional[str], body: str, kind: str) -> Response:
-        """Answer in TwiML, recorded as an outgoing text whose status Twilio reports."""
-        out_id = await to_thread.run_sync(_outbound_row, cid, body, kind) if body else None
+    async def _reply(self, sid: str, cid: Optional[str], body: str, kind: str,
+                     message_id: Optional[int] = None) -> Response:
+        """Answer in TwiML, recorded as an outgoing text (carrying MESSAGE_ID, the turn's last
+        message, when there is one) whose status Twilio reports."""
+        out_id = await to_thread.run_sync(_outbound_row, cid, body, kind, message_id) if body else None
         response = twiml(body, self.sender.callback_url(out_id) if out_id else None)
         await to_thread.run_sync(_answered, sid, cid, str(response.body, "utf-8"))
         return response
 
 
-def _outbound_row(cid: Optional[str], body: str, kind: str) -> int:
+def _last_id(messages: List[Dict[str, Any]]) -> Optional[int]:
+    return next((m.get("id") for m in reversed(messages) if m.get("id")), None)
+
+
+def _outbound_row(cid: Optional[str], body: str, kind: str, message_id: Optional[int] = None) -> int:
     enc, count = segments.describe(body)
     with session_scope() as db:
-        row = SmsOutbound(conversation_id=cid, kind=kind, delivery_status="accepted", segments=count, encoding=enc,
+        row = SmsOutbound(conversation_id=cid, message_id=message_id, kind=kind, delivery_status="accepted", segments=count, encoding=enc,
                           attempts=1)
         db.add(row)
         db.flush()

@@ -455,6 +455,9 @@ def test_the_webhook_answer_reports_its_status_too(sms_app):
     with session_scope() as db:
         row = db.get(SmsOutbound, out_id)
         assert (row.kind, row.delivery_status, row.twilio_sid) == ("reply", "delivered", "SM" + "9" * 32)
+        last = db.scalars(select(Message).where(Message.conversation_id == row.conversation_id)
+                          .order_by(Message.id.desc())).first()
+        assert row.message_id == last.id and last.sender == "system"  # the answer it carried
 
 
 # -- long texts, emoji, Welsh, segments ------------------------------------------------------
