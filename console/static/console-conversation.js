@@ -214,10 +214,12 @@
     ]);
     var flag = sender === "citizen" && m.id !== undefined && m.id !== null ? S.flags[m.id] || m.flag : null;
     var flagClass = flag ? " msg--flagged msg--flagged-" + (flag.tier === "urgent" ? "urgent" : "check") : "";
+    var failed = m.id !== undefined && m.id !== null ? failedDeliveryOf(m.id) : null;
     return el("div", { className: "msg msg--" + sender + flagClass, "data-sender": sender, "data-id": m.id || null }, [
       head,
       text,
-      flag ? flagBadge(flag) : null
+      flag ? flagBadge(flag) : null,
+      failed ? deliveryNote(failed) : null
     ]);
   }
 
@@ -302,6 +304,23 @@
     return t("sms.advice.other");
   }
 
+  function deliveryNote(d) {
+    var status = t(STATUS_WORDS[d.status] || "sms.status.failed");
+    return el("p", { className: "msg__delivery", role: "status" }, [
+      t("sms.notDelivered", { status: status }) + (d.error_code ? " (" + String(d.error_code) + ")" : "") + " ",
+      deliveryAdvice(d)
+    ]);
+  }
+
+  /* The latest text that carried message ID, when it failed (a redraw keeps what came live). */
+  function failedDeliveryOf(id) {
+    var found = null;
+    ((S.conv && S.conv.deliveries) || []).forEach(function (d) {
+      if (d && d.message_id === id && (!found || d.id > found.id)) found = d;
+    });
+    return found && found.failed ? found : null;
+  }
+
   function showDelivery(d) {
     if (!d || typeof d !== "object" || d.message_id === null || d.message_id === undefined) return;
     var msg = ui.transcript.querySelector('.msg[data-id="' + cssId(d.message_id) + '"]');
@@ -311,11 +330,7 @@
       if (had) msg.removeChild(had);
       return;
     }
-    var status = t(STATUS_WORDS[d.status] || "sms.status.failed");
-    var note = el("p", { className: "msg__delivery", role: "status" }, [
-      t("sms.notDelivered", { status: status }) + (d.error_code ? " (" + String(d.error_code) + ")" : "") + " ",
-      deliveryAdvice(d)
-    ]);
+    var note = deliveryNote(d);
     if (had) msg.replaceChild(note, had);
     else msg.appendChild(note);
   }
