@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from iaa.db import read_scope, session_scope
 from iaa.language import detect as detect_language
-from iaa.models import Conversation, Enquiry, Message, SafeguardingFlag, financial_year, utcnow
+from iaa.models import Conversation, Enquiry, EnquiryService, Message, SafeguardingFlag, financial_year, utcnow
 from iaa.payloads import Enquiry as EnquiryCodes, Handoff
 from iaa.profile import CouncilProfile
 from iaa.replies import safeguarding_reply, when_text
@@ -426,10 +426,13 @@ class ConversationService:
             reply.messages = [store_message(db, cid, "bot", m["text"], buttons=m.get("buttons"),
                                             services=m.get("services")) for m in reply.messages]
             enquiry = conv.enquiry
+            if enquiry is not None and conv.status == Status.BOT and _another_enquiry(enquiry, reply.enquiry):
+                enquiry = conv.enquiry = _next_enquiry(enquiry, conv.language)
             if enquiry is not None:
                 enquiry.language_requested = conv.language
                 _update_enquiry(enquiry, reply.enquiry, delivered_language(
                     reply.messages, conv.language, enquiry.language_delivered))
+                _count_services(enquiry, reply.messages)
             if reply.handoff is not None and conv.status == Status.BOT:
                 reason = state.start_handoff(conv, reply.handoff, state.Actor.BOT)
                 if (conv.channel == "web" and reason is not HandoffReason.SAFEGUARDING
@@ -487,6 +490,33 @@ def delivered_language(messages: List[Dict[str, Any]], asked: str, so_far: str) 
     if asked == "cy":
         return "cy" if said == "cy" and so_far == "cy" else "en"
     return "en"
+
+
+def _another_enquiry(enquiry: Enquiry, found: EnquiryCodes) -> bool:
+    """A new enquiry begins in the same conversation when the person, having had an answer,
+    asks about another topic ("charges" answered, then "and direct payments?")."""
+    concrete = ("other", None, "")
+    return (found.topic not in concrete and enquiry.topic not in concrete and found.topic != enquiry.topic
+            and enquiry.outcome != Outcome.UNRESOLVED)
+
+
+def _next_enquiry(before: Enquiry, language: str) -> Enquiry:
+    """The next record of the conversation: the same person (theme, enquirer), a new question."""
+    today = dt.date.today()
+    return Enquiry(day=today, financial_year=financial_year(today), channel=before.channel,
+                   language_requested=language, language_delivered=before.language_delivered,
+                   theme=before.theme, enquirer=before.enquirer)
+
+
+def _count_services(enquiry: Enquiry, messages: List[Dict[str, Any]]) -> None:
+    """The taxonomy term of every service offered, once per term."""
+    have = {s.term for s in enquiry.services}
+    for m in messages:
+        for card in m.get("services") or []:
+            for term in card.get("terms") or []:
+                if term not in have and isinstance(term, str) and len(term) <= 60:
+                    enquiry.services.append(EnquiryService(term=term))
+                    have.add(term)
 
 
 def _update_enquiry(enquiry: Enquiry, found: EnquiryCodes, language: str) -> None:

@@ -60,6 +60,7 @@ def start_handoff(conv: Conversation, handoff: Handoff, actor: Actor) -> Handoff
     conv.waiting_since = utcnow()
     if conv.enquiry is not None:
         raise_outcome(conv.enquiry, HANDOFF_OUTCOME[reason])
+        conv.enquiry.handoff_reason = str(reason.value)
     return reason
 
 
@@ -71,6 +72,7 @@ def raise_to_urgent(conv: Conversation, summary: Dict[str, Any]) -> None:
     conv.handoff_summary = summary
     if conv.enquiry is not None:
         raise_outcome(conv.enquiry, Outcome.SAFEGUARDING_HANDOFF)
+        conv.enquiry.handoff_reason = HandoffReason.SAFEGUARDING.value
 
 
 def claim(db: Session, cid: str, staff_id: int) -> Optional[Conversation]:

@@ -14,19 +14,19 @@ from pydantic import BaseModel, Field, StrictStr, validator
 from sqlalchemy import func, select
 
 from iaa.db import read_scope, session_scope
-from iaa.errors import invalid, responses
+from iaa.errors import responses
 from iaa.headers import websocket_origin_allowed
 from iaa.settings import get_settings
 from iaa.states import Priority, Status
 from iaa.texts import fill
-from iaa.validation import IsoDate, encodable, typed_text, typed_text_schema
+from iaa.validation import encodable, typed_text, typed_text_schema
 
-from . import auth, flag_api
+from . import auth, flag_api, insights_api
 from .auth import COOKIE, LoginRefused, Staff, require
 from .canned import text_in
-from .desk import STAFF_OUTCOMES, StaffDesk, stats
+from .desk import STAFF_OUTCOMES, StaffDesk
 from .flag_api import FlagOut
-from .routing import ADMIN, MAX_ID, PLANNER, STAFF, desk_of, run_desk, signed_in, to_conversation
+from .routing import ADMIN, MAX_ID, STAFF, desk_of, run_desk, signed_in, to_conversation
 from iaa.models import AuditEntry
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -223,26 +223,6 @@ class AuditOut(BaseModel):
     total: int
 
 
-class StatsOut(BaseModel):
-    """Counts for planners: no text, no identifiers."""
-    from_: str = Field(..., alias="from", description="YYYY-MM-DD")
-    to: str
-    total: int
-    by_outcome: Dict[str, int]
-    by_topic: Dict[str, int]
-    by_theme: Dict[str, int]
-    by_channel: Dict[str, int]
-    by_language: Dict[str, int] = Field(..., description="by the language the enquiry was really answered in")
-    by_language_requested: Dict[str, int] = Field(..., description="by the language the person chose or wrote in")
-    welsh_asked_not_given: int = Field(..., description="asked for in Welsh, not answered wholly in Welsh "
-                                                        "(unmet need through the medium of Welsh)")
-    by_enquirer: Dict[str, int]
-    by_staff_outcome: Dict[str, int]
-    feedback: Dict[str, int]
-    unmet_need_by_theme: Dict[str, int]
-    unmet_need_by_area: Dict[str, int]
-
-
 # -- pages -------------------------------------------------------------------------------------
 
 def _page(name: str, request: Request, roles: tuple) -> Response:
@@ -404,6 +384,7 @@ async def staff_list(request: Request, staff: Staff = Depends(STAFF)) -> Dict[st
 
 # (their routes: console/flag_api.py, included here so the paths keep their order)
 router.include_router(flag_api.router)
+router.include_router(insights_api.router)
 
 
 # -- admin and planners --------------------------------------------------------------------------
@@ -418,17 +399,6 @@ def audit_log(limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0
                     "action": r.action, "conversation_id": r.conversation_id, "detail": r.detail}
                    for r in rows]
     return {"entries": entries, "total": total}
-
-
-@router.get("/console/api/stats", **signed_in(out=StatsOut))
-def enquiry_stats(date_from: Optional[IsoDate] = Query(None, alias="from"),
-                  date_to: Optional[IsoDate] = Query(None, alias="to"),
-                  staff: Staff = Depends(PLANNER)) -> Dict[str, Any]:
-    last: dt.date = date_to or dt.date.today()
-    first: dt.date = date_from or last - dt.timedelta(days=30)
-    if first > last:
-        raise invalid(("query", "from"), "'from' must not be after 'to'")
-    return stats(first, last)
 
 
 # -- live queue ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from channels.hub import Hub
 from channels.sms import deliveries as sms_deliveries
 from channels.state import CitizenNotReached, store_message
 from iaa.db import read_scope, session_scope
-from iaa.models import Conversation, Enquiry, SafeguardingFlag, utcnow
+from iaa.models import Conversation, SafeguardingFlag, utcnow
 from iaa.profile import CouncilProfile
 from iaa.states import HANDED_OFF, Priority, StaffOutcome, Status
 from iaa.texts import say
@@ -48,6 +48,17 @@ class StaffDesk:
         self.sms = sms  # channels.sms.SmsSender, or None when SMS is off
 
     # -- reading -----------------------------------------------------------------------------
+
+    def _count_response(self, conv: Conversation) -> None:
+        """The first staff reply against the three-working-day standard, on the enquiry record:
+        working days taken and whether within the standard (never the times themselves)."""
+        if conv.enquiry is None or conv.waiting_since is None or conv.first_response_at is None:
+            return
+        start = conv.waiting_since.replace(tzinfo=dt.timezone.utc)
+        end = conv.first_response_at.replace(tzinfo=dt.timezone.utc)
+        profile = self.profile()
+        conv.enquiry.response_working_days = profile.working_days_between(start, end)
+        conv.enquiry.response_within_standard = end <= profile.working_days_later(start, RESPONSE_WORKING_DAYS)
 
     def _item(self, conv: Conversation, names: Dict[int, StaffUser],
               viewer: Optional[Staff] = None, welsh_on_duty: Optional[List[Any]] = None) -> Dict[str, Any]:
@@ -180,6 +191,7 @@ class StaffDesk:
             self._count_language(db, conv, staff)
             if conv.first_response_at is None:
                 conv.first_response_at = utcnow()
+                self._count_response(conv)
             audit(db, staff, "reply", cid)
             db.flush()
             view = state.staff_message_view(message, self._names(db))
@@ -310,28 +322,3 @@ class StaffDesk:
 
     def _queue_changed(self) -> None:
         self.push.queue_changed()
-
-
-def stats(day_from: dt.date, day_to: dt.date) -> Dict[str, Any]:
-    """Counts for planners: no text, no identifiers."""
-    with read_scope() as db:
-        base = select(Enquiry).where(Enquiry.day >= day_from, Enquiry.day <= day_to).subquery()
-        out: Dict[str, Any] = {"from": day_from.isoformat(), "to": day_to.isoformat(),
-                               "total": db.scalar(select(func.count()).select_from(base))}
-        for key, column in (("by_outcome", base.c.outcome), ("by_topic", base.c.topic),
-                            ("by_theme", base.c.theme), ("by_channel", base.c.channel),
-                            ("by_language", base.c.language_delivered),
-                            ("by_language_requested", base.c.language_requested), ("by_enquirer", base.c.enquirer),
-                            ("by_staff_outcome", base.c.staff_outcome), ("feedback", base.c.feedback)):
-            rows = db.execute(select(column, func.count()).where(column.isnot(None)).group_by(column)).all()
-            out[key] = {value: n for value, n in rows}
-        # Welsh asked for and not given: the active offer not kept (Code para 319).
-        out["welsh_asked_not_given"] = db.scalar(select(func.count()).select_from(base).where(
-            base.c.language_requested == "cy", base.c.language_delivered != "cy"))
-        # Unmet need (para 76) stays visible when the citizen then went on to a person.
-        for key, column in (("unmet_need_by_theme", base.c.theme), ("unmet_need_by_area", base.c.area)):
-            value = func.coalesce(column, "not_stated")
-            rows = db.execute(select(value, func.count())
-                              .where(base.c.unmet_need.is_(True)).group_by(value)).all()
-            out[key] = {value: n for value, n in rows}
-        return out

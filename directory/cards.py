@@ -351,6 +351,9 @@ def build_card(record: Dict[str, Any], language: str = "en", today: Optional[dt.
         "stale": stale,
         "status": record.get("status", "active"),
         "language": "cy" if cy else "en",
+        # what kind of help this is (the directory's taxonomy term codes): counted, never shown
+        "terms": sorted({t["term"] for a in record.get("attributes") or []
+                         if isinstance(t := a.get("taxonomy_term"), dict) and t.get("term")}),
     }
 
 

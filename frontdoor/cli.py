@@ -302,9 +302,11 @@ def parser() -> argparse.ArgumentParser:
 
     from directory.cli import register as register_directory
     from safeguarding.cli import register as register_safeguarding
+    from insights.cli import register as register_insights
 
     register_directory(sub)
     register_safeguarding(sub)
+    register_insights(sub)
     return p
 
 

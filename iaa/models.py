@@ -98,7 +98,24 @@ class Enquiry(Base):
     # person offered and accepted outranks no_service_found); theme and area say what and where.
     unmet_need = Column(Boolean, nullable=False, default=False, server_default=false())
     staff_outcome = Column(String(24))  # information | advice | assistance | safeguarding_referral | no_further_action
-    feedback = Column(String(8))  # "did you get the right information or advice when you needed it?"
+    feedback = Column(String(8))  # measure 7: "did you get the right information or advice?" yes | partly | no
+    contacted_before = Column(String(8))  # measure 23: "contacted us about this in the last year?" yes | no
+    handoff_reason = Column(String(16))  # iaa.states.HandoffReason, when handed to staff
+    # the three-working-day standard: working days from the handoff to the first staff reply, and
+    # whether that was within the standard (a count and a yes/no, never a timestamp)
+    response_working_days = Column(Integer)
+    response_within_standard = Column(Boolean)
+    services = relationship("EnquiryService", cascade="all, delete-orphan", lazy="selectin")
+
+
+class EnquiryService(Base):
+    """The directory taxonomy term of a service offered in an enquiry (what kind of help was
+    signposted), once per term."""
+
+    __tablename__ = "enquiry_service"
+
+    enquiry_id = Column(Integer, ForeignKey("enquiry.id", ondelete="CASCADE"), primary_key=True)
+    term = Column(String(60), primary_key=True)
 
 
 class SafeguardingFlag(Base):

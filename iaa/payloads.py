@@ -89,6 +89,7 @@ class ServiceCard(_Payload):
     stale: bool = False
     status: str = "active"
     language: Language = "en"
+    terms: List[str] = Field(default_factory=list, description="the service's taxonomy term codes (counted for planners)")
 
 
 class CustomMessage(_Payload):

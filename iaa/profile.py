@@ -242,6 +242,18 @@ class CouncilProfile(Strict):
                 added += 1
         return moment
 
+    def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Working days from `start` to `end` (0 the same day; weekends, closed days and bank
+        holidays not counted), in the council's time zone."""
+        tz = ZoneInfo(self.opening_hours.timezone)
+        day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+        n = 0
+        while day < last:
+            day += dt.timedelta(days=1)
+            if DAYS[day.weekday()] in self.opening_hours.weekly and day not in self.opening_hours.bank_holidays:
+                n += 1
+        return n
+
     def hours_text(self, language: str = "en") -> str:
         """Opening hours in plain words, days with the same hours grouped: 'Monday to Thursday 9am
         to 5pm'; in Welsh 'dydd Llun i ddydd Iau 9yb i 5yp'."""

@@ -111,6 +111,11 @@ def contract_config(seed: int = SEED, max_examples: int = MAX_EXAMPLES, chat_exa
             *({"include-path": path, "include-method": "GET" if path != TRANSFER else "POST",
                "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + ["422"]}}}
               for path in ("/api/directory/search", "/oruk/services", "/console/api/stats", TRANSFER)),
+            # The planners' tables, trends and exports: a period that is not one (2026-28), a
+            # dimension that is not one, rows and columns the same, a return with no year.
+            {"include-path-regex": "^/console/api/stats/", "include-method": "GET",
+             "generation": {"max-examples": 10},
+             "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + ["422"]}}},
         ],
     })
 

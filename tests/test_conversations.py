@@ -141,7 +141,34 @@ def test_enquiry_records_hold_no_text_or_identifiers(servers):
     engine.dispose()
     assert columns == {"id", "day", "financial_year", "channel", "language_requested",
                        "language_delivered", "theme", "topic", "outcome", "enquirer", "area",
-                       "staff_outcome", "feedback", "unmet_need"}
+                       "staff_outcome", "feedback", "unmet_need", "contacted_before", "handoff_reason",
+                       "response_working_days", "response_within_standard"}
+
+
+def _records_since(servers, last_id):
+    """The enquiry records made after record `last_id`, with the terms of the services offered
+    (records carry no conversation id: they are anonymous)."""
+    engine = create_engine(servers.group.settings.database_url, future=True)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT id, topic, outcome FROM enquiry WHERE id > :n ORDER BY id"), {"n": last_id}).all()
+        terms = {r[0]: [t for (t,) in c.execute(text("SELECT term FROM enquiry_service WHERE enquiry_id = :e"), {"e": r[0]})]
+                 for r in rows}
+        last = c.execute(text("SELECT coalesce(max(id), 0) FROM enquiry")).scalar()
+    engine.dispose()
+    return rows, terms, last
+
+
+def test_each_enquiry_in_a_conversation_is_its_own_record_with_the_services_offered(servers):
+    _, _, before = _records_since(servers, 10**9)
+    first = servers.chat("how do charges for care and support work?")
+    servers.chat("and what are direct payments?", first["conversation_id"])
+    rows, _, before = _records_since(servers, before)
+    assert [(r[1], r[2]) for r in rows] == [("charges_finance", "information_given"),
+                                            ("direct_payments", "information_given")], rows
+    search = servers.chat("is there a lunch club in Llanelli")
+    assert any(m.get("services") for m in search["messages"])
+    rows, terms, _ = _records_since(servers, before)
+    assert len(rows) == 1 and rows[0][2] == "signposted" and terms[rows[0][0]], (rows, terms)
 
 
 @pytest.mark.parametrize("said, concern", [

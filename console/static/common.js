@@ -398,7 +398,8 @@
       professional: "Professional",
       not_stated: "Not stated"
     },
-    feedback: { yes: "Yes, it helped", no: "No, it did not help" }
+    feedback: { yes: "Yes", partly: "Partly", no: "No" },
+    yesno: { yes: "Yes", no: "No" }
   };
 
   /* "older_people" -> "Older people" for codes without a label. */

@@ -1,5 +1,7 @@
-/* Planners' insights: a date range, GET /console/api/stats?from=&to=, and a table per
-   dimension. Counts only, never transcripts. */
+/* Planners' insights: a date range or a period (financial year, quarter, month); the figures
+   (GET /console/api/stats), trends drawn on the server as SVG with their data tables beside them
+   (/console/api/stats/trend and trend.svg), cross-tabulations (/console/api/stats/table), a table
+   per dimension, and the exports. Counts only, never transcripts. */
 (function () {
   "use strict";
   var C = window.IAAConsole;
@@ -16,8 +18,40 @@
     { key: "by_enquirer", title: "Who got in touch", col: "Enquirer", kind: "enquirer", optional: true },
     { key: "unmet_need_by_theme", title: "Unmet need: no service fitted, by theme", col: "Theme", kind: "theme", optional: true },
     { key: "unmet_need_by_area", title: "Unmet need: no service fitted, by area asked about", col: "Area", kind: "area", optional: true },
-    { key: "feedback", title: "Citizen feedback: did the chat help?", col: "Answer", kind: "feedback" }
+    { key: "unmet_need_by_language", title: "Unmet need: no service fitted, by language asked for", col: "Language", kind: "language", optional: true },
+    { key: "by_handoff_reason", title: "Handoffs to staff, by reason", col: "Reason", kind: "reason", optional: true },
+    { key: "within_standard", title: "Handoffs answered within three working days", col: "Within the standard", kind: "yesno", optional: true },
+    { key: "by_service", title: "Services offered, by kind", col: "Kind of service", kind: "service", optional: true },
+    { key: "feedback", title: "Measure 7: did you get the right information or advice when you needed it?", col: "Answer", kind: "feedback" },
+    { key: "contacted_before", title: "Measure 23: contacted us about this before in the last year?", col: "Answer", kind: "yesno", optional: true }
   ];
+
+  var CROSS = [
+    { rows: "theme", columns: "outcome", title: "Theme by outcome" },
+    { rows: "theme", columns: "channel", title: "Theme by channel" },
+    { rows: "language_requested", columns: "language_delivered", title: "Welsh asked for (rows) against Welsh given (columns)", kind: "language" }
+  ];
+
+  var TRENDS = [
+    { by: "month", title: "Enquiries by month" },
+    { by: "week", split: "handoff_reason", title: "Handoffs and safeguarding by week", kind: "reason" }
+  ];
+
+  function periodOptions() {
+    var select = C.$("period");
+    var today = new Date();
+    var fyStart = today.getMonth() >= 3 ? today.getFullYear() : today.getFullYear() - 1;
+    [fyStart, fyStart - 1].forEach(function (y) {
+      var fy = y + "-" + String((y + 1) % 100).padStart(2, "0");
+      select.appendChild(el("option", { value: fy }, ["Financial year " + fy]));
+      for (var q = 1; q <= 4; q++) select.appendChild(el("option", { value: fy + "-Q" + q }, [fy + " quarter " + q]));
+    });
+    for (var m = 0; m < 12; m++) {
+      var d = new Date(today.getFullYear(), today.getMonth() - m, 1);
+      var v = d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0");
+      select.appendChild(el("option", { value: v }, [d.toLocaleDateString("en-GB", { month: "long", year: "numeric" })]));
+    }
+  }
 
   function start() {
     var form = C.$("range-form");
@@ -47,6 +81,10 @@
           setRange(b.getAttribute("data-range"));
           load(true);
         });
+      });
+      periodOptions();
+      C.$("period").addEventListener("change", function () {
+        if (C.$("period").value) load(true, C.$("period").value);
       });
       load(false);
     });
@@ -79,17 +117,23 @@
     }
   }
 
-  function load(userAsked) {
+  function load(userAsked, period) {
     var from = C.$("from");
     var to = C.$("to");
-    if (!from.value) return fail("Enter the first day of the range.", from);
-    if (!to.value) return fail("Enter the last day of the range.", to);
-    if (from.value > to.value) return fail("The first day must be on or before the last day.", from);
+    var qs;
+    if (period) {
+      qs = "period=" + encodeURIComponent(period);
+    } else {
+      C.$("period").value = "";
+      if (!from.value) return fail("Enter the first day of the range.", from);
+      if (!to.value) return fail("Enter the last day of the range.", to);
+      if (from.value > to.value) return fail("The first day must be on or before the last day.", from);
+      qs = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
+    }
     C.clear(C.$("range-error"));
     from.removeAttribute("aria-invalid");
     to.removeAttribute("aria-invalid");
     C.$("stats-status").textContent = "Loading\u2026";
-    var qs = "from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
     C.get("/console/api/stats?" + qs).then(function (r) {
       if (r.redirecting) return;
       if (!r.ok || !r.data) {
@@ -97,7 +141,8 @@
         return fail(C.detail(r.data, "The counts could not be loaded (error " + r.status + ")."), null);
       }
       history.replaceState(null, "", location.pathname + "?" + qs);
-      draw(r.data, from.value, to.value);
+      draw(r.data, r.data.from, r.data.to);
+      drawExtras(qs, r.data);
       C.$("stats-status").textContent = "Showing " + C.number(r.data.total) + " enquiries.";
       if (userAsked) C.$("stats-heading").focus();
     });
@@ -126,6 +171,65 @@
       if (section.optional && !(counts && typeof counts === "object")) return;
       if (!counts || typeof counts !== "object") counts = {};
       box.appendChild(table(section, counts, section.key === "feedback" ? null : total));
+    });
+  }
+
+  function drawExtras(qs, data) {
+    var exports = C.clear(C.$("stats-exports"));
+    var fy = /^\d{4}-\d{2}$/.test(data.period) ? data.period : null;
+    var links = [];
+    if (fy) links.push(["/console/api/stats/export?kind=return&format=csv&financial_year=" + fy,
+                        "Download the " + fy + " return by core theme (CSV, small numbers suppressed)"]);
+    links.push(["/console/api/stats/export?kind=flexible&format=csv&dims=theme,topic,outcome&" + qs,
+                "Download theme, topic and outcome for this period (CSV, small numbers suppressed)"]);
+    links.forEach(function (l, i) {
+      if (i) exports.appendChild(document.createTextNode(" · "));
+      exports.appendChild(el("a", { href: l[0], download: "" }, [l[1]]));
+    });
+    var trends = C.clear(C.$("stats-trends"));
+    TRENDS.forEach(function (t) {
+      var tq = qs + "&by=" + t.by + (t.split ? "&split=" + t.split : "");
+      var figure = el("figure", { className: "chart" }, [
+        el("img", { src: "/console/api/stats/trend.svg?" + tq + "&title=" + encodeURIComponent(t.title),
+                    alt: t.title + ": the same figures are in the table that follows." }),
+        el("figcaption", null, [t.title])
+      ]);
+      trends.appendChild(figure);
+      C.get("/console/api/stats/trend?" + tq).then(function (r) {
+        if (!r.ok || !r.data) return;
+        var names = Object.keys(r.data.series);
+        var head = [el("th", { scope: "col" }, [t.by === "week" ? "Week beginning" : "Period"])].concat(
+          names.map(function (n) { return el("th", { scope: "col", className: "num" }, [t.split ? C.label(t.kind, n) : "Enquiries"]); }));
+        var body = el("tbody", null, r.data.points.map(function (p, i) {
+          return el("tr", null, [el("th", { scope: "row" }, [p])].concat(names.map(function (n) {
+            return el("td", { className: "num" }, [C.number(r.data.series[n][i])]);
+          })));
+        }));
+        figure.appendChild(el("div", { className: "table-wrap" }, [el("table", { className: "data-table" }, [
+          el("caption", null, [t.title + " (data)"]), el("thead", null, [el("tr", null, head)]), body])]));
+      });
+    });
+    var cross = C.clear(C.$("stats-cross"));
+    CROSS.forEach(function (x) {
+      var holder = el("div", { className: "table-wrap" });
+      cross.appendChild(holder);
+      C.get("/console/api/stats/table?rows=" + x.rows + "&columns=" + x.columns + "&" + qs).then(function (r) {
+        if (!r.ok || !r.data) return;
+        var d = r.data;
+        var head = [el("th", { scope: "col" }, [C.humanize(x.rows)])].concat(d.columns.map(function (c) {
+          return el("th", { scope: "col", className: "num" }, [C.label(x.kind || x.columns, c)]);
+        }), [el("th", { scope: "col", className: "num" }, ["Total"])]);
+        var rows = d.rows.map(function (row, i) {
+          return el("tr", null, [el("th", { scope: "row" }, [C.label(x.kind || x.rows, row)])].concat(
+            d.cells[i].map(function (n) { return el("td", { className: "num" }, [C.number(n)]); }),
+            [el("td", { className: "num" }, [C.number(d.row_totals[i])])]));
+        });
+        rows.push(el("tr", null, [el("th", { scope: "row" }, ["Total"])].concat(
+          d.column_totals.map(function (n) { return el("td", { className: "num" }, [C.number(n)]); }),
+          [el("td", { className: "num" }, [C.number(d.total)])])));
+        holder.appendChild(el("table", { className: "data-table" }, [
+          el("caption", null, [x.title]), el("thead", null, [el("tr", null, head)]), el("tbody", null, rows)]));
+      });
     });
   }
 

@@ -432,8 +432,22 @@ def test_planner_insights_and_admin_audit(new_page, servers, staff_login) -> Non
     expect(page.get_by_role("table", name="Topics")).to_be_visible()
     assert page.locator("table caption").count() >= 5
     assert "can I talk to a person" not in page.content()
+    # trends drawn on the server as SVG, each with its data table; cross-tabulations; exports
+    expect(page.get_by_role("table", name="Theme by outcome")).to_be_visible()
+    expect(page.get_by_role("table", name="Welsh asked for (rows) against Welsh given (columns)")).to_be_visible()
+    expect(page.get_by_role("table", name="Enquiries by month (data)")).to_be_visible()
+    expect(page.get_by_role("table", name="Handoffs and safeguarding by week (data)")).to_be_visible()
+    charts = page.locator("figure.chart img")
+    assert charts.count() == 2
+    page.wait_for_function("() => [...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
+    expect(page.get_by_role("link", name=re.compile("theme, topic and outcome"))).to_be_visible()
     bad = run_axe(page)
     assert not bad, "insights page:\n" + json.dumps(bad, indent=2)
+    # a financial year, quarter or month instead of a range
+    period = page.get_by_label("Or a financial year, quarter or month")
+    period.select_option(index=1)
+    page.wait_for_url(re.compile(r"period=\d{4}-\d{2}"))
+    expect(page.get_by_role("link", name=re.compile("return by core theme"))).to_be_visible()
     # The date range form checks its input before asking.
     page.get_by_label("From", exact=True).fill("2030-01-02")
     page.get_by_label("To", exact=True).fill("2030-01-01")
