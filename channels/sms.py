@@ -42,7 +42,8 @@ from iaa.db import read_scope, session_scope
 from iaa.errors import invalid
 from iaa.models import Conversation, Message, SmsInbound, SmsOptOut, SmsOutbound, utcnow
 from iaa.settings import VAR, Settings
-from iaa.states import HANDED_OFF, Status
+from iaa.payloads import Handoff
+from iaa.states import HANDED_OFF, Actor, HandoffReason, Priority, Status
 from iaa.texts import phrase, say
 
 from . import segments
@@ -559,8 +560,12 @@ class SmsTexting:
         if action == "help":
             return await self._say(sid, cid, "sms_help", language, "keyword")
         if opted_out:
-            # Nothing goes to a number after STOP but the answers to START and HELP; the text is
-            # not kept either (nobody could answer it). Twilio itself blocks texts to it too.
+            # Nothing goes to a number after STOP but the answers to START and HELP (Twilio blocks
+            # texts to it too), and an ordinary text is not kept (nobody could answer it). A
+            # disclosure is never passed by: it is kept and handed to staff urgently, marked as a
+            # number that must not be texted (staff may still phone).
+            if text and app_state.conversations.detector.screen(text) is not None:
+                return await self._disclosure_after_stop(app_state, sid, cid, number, number_hash, text)
             log.info("a text from a number that sent STOP was not answered")
             await to_thread.run_sync(_answered, sid, cid, str(twiml("").body, "utf-8"))
             return twiml("")
@@ -584,6 +589,18 @@ class SmsTexting:
         late = asyncio.ensure_future(self._send_late(turn_task, sid, cid, number, number_hash))
         self._late.add(late)
         late.add_done_callback(self._late.discard)
+        return twiml("")
+
+    async def _disclosure_after_stop(self, app_state, sid: str, cid: Optional[str], number: str,
+                                     number_hash: str, text: str) -> Response:
+        turn = await run_citizen_turn(app_state, cid, text, None, "sms")
+        await to_thread.run_sync(self._after_turn, turn, cid, number, number_hash)
+        handed = await to_thread.run_sync(_urgent_after_stop, turn.conversation_id)
+        push = state.Pushes(app_state.hub)
+        if handed:
+            push.queue_changed()
+        push.hub.publish(f"staff:{turn.conversation_id}", {"type": "sms_opted_out", "conversation_id": turn.conversation_id})
+        await to_thread.run_sync(_answered, sid, turn.conversation_id, str(twiml("").body, "utf-8"))
         return twiml("")
 
     async def _send_late(self, turn_task, sid: str, cid: Optional[str], number: str, number_hash: str) -> None:
@@ -690,6 +707,23 @@ def _feedback_word(text: str) -> Optional[str]:
 def _keep_more(cid: str, rest: Optional[str]) -> None:
     with session_scope() as db:
         db.get(Conversation, cid).sms_more = rest
+
+
+def _urgent_after_stop(cid: str) -> bool:
+    """A possible concern from a number that sent STOP cannot be asked about by text: it goes
+    to staff urgently, and the conversation is marked as one nobody may text."""
+    with session_scope() as db:
+        conv = db.get(Conversation, cid)
+        conv.sms_opted_out_at = conv.sms_opted_out_at or utcnow()
+        if conv.status == Status.BOT:
+            state.start_handoff(conv, Handoff(reason=HandoffReason.SAFEGUARDING, priority=Priority.URGENT,
+                                              summary={"reason": "safeguarding", "note": "texts stopped"}),
+                                Actor.FRONT_DOOR)
+            return True
+        if conv.status in (Status.WAITING, Status.WITH_STAFF):
+            state.raise_to_urgent(conv, {"reason": "safeguarding", "note": "texts stopped"})
+            return True
+        return False
 
 
 def _opt_out(number_hash: str, keyword: str, language: str) -> List[str]:

@@ -314,7 +314,11 @@ class StaffDesk:
                              buttons=buttons)
 
     def _push(self, conv: Conversation, messages: List[Dict[str, Any]]) -> None:
-        """Live on the web, by text on SMS: 502 when a text could not go (the message is kept)."""
+        """Live on the web, by text on SMS: 502 when a text could not go (the message is kept).
+        Nothing is texted to a number that sent STOP (a disclosure after STOP still reaches
+        staff, who phone): the notices of a claim or a release are kept, not sent."""
+        if conv.channel == "sms" and conv.sms_opted_out_at is not None:
+            return
         try:
             self.push.citizen(conv, messages, sms=self.sms)
         except CitizenNotReached as e:

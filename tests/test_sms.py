@@ -286,6 +286,27 @@ def test_help_stop_and_start_in_welsh(sms_app):
     assert message_body(text_in(client, "diwedd", sender="+447700900303").text).startswith("Ni fyddwch")
 
 
+@pytest.mark.parametrize("disclosure", ["my husband hits me", "mae fy ngŵr yn fy nharo i"])
+def test_a_disclosure_after_stop_reaches_staff_urgently_and_is_never_texted(sms_app, edge, disclosure):
+    app, client = sms_app
+    twilio, _ = edge
+    number = "+447700900311" if disclosure.startswith("my") else "+447700900312"
+    text_in(client, "hello", sender=number)
+    text_in(client, "STOP", sender=number)
+    r = text_in(client, disclosure, sender=number)
+    assert r.status_code == 200 and "<Message" not in r.text  # nothing is texted back
+    conv = conversation_of(number)
+    assert conv.status == "waiting" and conv.priority == "urgent" and conv.handoff_reason == "safeguarding"
+    assert conv.sms_opted_out_at is not None  # staff see that texts stopped: phone, do not text
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(Message).where(
+            Message.conversation_id == conv.id, Message.sender == "citizen")) == 1
+    staff = staff_client(app)
+    assert staff.post(f"/console/api/conversations/{conv.id}/claim").status_code == 200
+    assert staff.post(f"/console/api/conversations/{conv.id}/reply", json={"text": "We will phone you."}).status_code == 409
+    assert twilio.sent == []
+
+
 def test_a_staff_reply_to_a_number_that_sent_stop_is_refused(sms_app, edge):
     app, client = sms_app
     twilio, _ = edge
