@@ -361,8 +361,11 @@ class Detector:
             flag = flag or self._learned_flag(text, toks)
             # A short reply is read with the message before it when alone it is nothing, or only
             # a possible concern: "my carer" then "takes my money" is urgent, not a question.
+            # A reply of everyday words only ("forget it", "ok", "no") adds nothing to read.
             if ((flag is None or flag.tier is Tier.CHECK) and previous
-                    and _word_count(toks) <= SHORT_REPLY_WORDS and self.screen(previous) is None):
+                    and _word_count(toks) <= SHORT_REPLY_WORDS
+                    and (self.learned is None or self.learned.has_substance(toks))
+                    and self.screen(previous) is None):
                 joined = self.screen(f"{previous}\n{text}")
                 if joined is not None and (flag is None or joined.tier is Tier.URGENT):
                     flag = replace(joined, in_context=True)
