@@ -52,7 +52,8 @@ def line_chart(title: str, points: Sequence[str], series: Dict[str, List[int]],
     every = max(1, len(points) // 12)
     for i, p in enumerate(points):
         if i % every == 0 or i == len(points) - 1:
-            out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(p)}</text>')
+            anchor = "end" if i == len(points) - 1 and len(points) > 1 else "start" if i == 0 and len(points) > 1 else "middle"
+            out.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}">{escape(p)}</text>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#333"/>')
     for s, (name, values) in enumerate(series.items()):
         colour, dash = COLOURS[s % len(COLOURS)], DASHES[s % len(DASHES)]

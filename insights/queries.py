@@ -189,5 +189,6 @@ def trend(period: Period, by: str = "month", split: Optional[str] = None) -> Dic
     values, found = table(dims, period)
     if not split:
         return {"by": by, "points": values[0], "series": {"all": [found.get((p,), 0) for p in values[0]]}}
+    # "none" (no handoff, no answer) is what the others are not: not a series of its own
     return {"by": by, "split": split, "points": values[0],
-            "series": {s: [found.get((p, s), 0) for p in values[0]] for s in values[1]}}
+            "series": {s: [found.get((p, s), 0) for p in values[0]] for s in values[1] if s != "none"}}

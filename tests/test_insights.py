@@ -255,3 +255,23 @@ def test_periods_and_tables_too_big_to_read_are_refused(app):
     assert r.status_code == 422 and "cells" in r.text
     with pytest.raises(PeriodError):
         parse_period("2000-01-01..2026-01-01")
+
+
+def test_a_chart_is_svg_with_a_title_a_description_and_a_line_per_series():
+    import xml.etree.ElementTree as ET
+
+    from insights.charts import line_chart
+
+    svg = line_chart("Handoffs <by> week", ["2026-11-02", "2026-11-09", "2026-11-16"],
+                     {"advice": [1, 4, 2], "safeguarding": [0, 1, 0]})
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == "Handoffs <by> week"
+    assert "advice: 2026-11-02 1, 2026-11-09 4" in root.find(f"{ns}desc").text
+    assert len(root.findall(f"{ns}polyline")) == 2 and root.get("role") == "img"
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing from the internet
+
+
+def test_the_weekly_handoffs_trend_has_no_series_for_conversations_not_handed_off(records):
+    tr = trend(parse_period("2026-27-Q1"), "week", "handoff_reason")
+    assert "none" not in tr["series"] and tr["points"][0] == "2026-03-30"
