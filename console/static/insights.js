@@ -205,13 +205,14 @@
             return el("td", { className: "num" }, [C.number(r.data.series[n][i])]);
           })));
         }));
-        figure.appendChild(el("div", { className: "table-wrap" }, [el("table", { className: "data-table" }, [
+        figure.appendChild(el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": t.title + " (data)" }, [el("table", { className: "data-table" }, [
           el("caption", null, [t.title + " (data)"]), el("thead", null, [el("tr", null, head)]), body])]));
       });
     });
     var cross = C.clear(C.$("stats-cross"));
     CROSS.forEach(function (x) {
-      var holder = el("div", { className: "table-wrap" });
+      // a wide table scrolls sideways: a labelled region that takes focus, so keyboards can scroll it
+      var holder = el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": x.title });
       cross.appendChild(holder);
       C.get("/console/api/stats/table?rows=" + x.rows + "&columns=" + x.columns + "&" + qs).then(function (r) {
         if (!r.ok || !r.data) return;
